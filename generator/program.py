@@ -1,0 +1,57 @@
+"""Load and check program.yaml: every problem reported in one run, each with its place."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+from .model import Program
+from .problems import InputError, Problem
+from .sources import Sources
+from .validation import validate
+from .yamlsource import Located, parse_yaml
+
+
+def _reference_problems(program: Program, located: Located, catalogue: Iterable[str], root: Path) -> list[Problem]:
+    """Checks that need more than the file itself: the form catalogue and files on disk."""
+    known = sorted(catalogue)
+    problems = []
+
+    def unknown_form(loc: tuple[str | int, ...], form_id: str, *, key: bool) -> None:
+        close = difflib.get_close_matches(form_id, known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"known forms: {', '.join(known)}"
+        problems.append(located.problem(loc, f"no form '{form_id}' in the catalogue; {hint}", key=key))
+
+    for form_id in program.forms:
+        if form_id not in known:
+            unknown_form(("forms", form_id), form_id, key=True)
+    for index, milestone in enumerate(program.schedule.milestones):
+        for position, form_id in enumerate(milestone.forms):
+            if form_id not in known:
+                unknown_form(("schedule", "milestones", index, "forms", position), form_id, key=False)
+    if program.program.logo and not (root / program.program.logo).is_file():
+        problems.append(
+            located.problem(
+                ("program", "logo"),
+                f"no file '{program.program.logo}' next to program.yaml; fix the path or remove the key",
+            )
+        )
+    return problems
+
+
+def load_program(sources: Sources) -> Program:
+    """The validated program, or InputError listing every problem with file:line:col."""
+    path = sources.program_file
+    if not path.is_file():
+        raise InputError(
+            [Problem(sources.display(path), 1, 1, "", "file not found; run `handbook new DIR` to start a program")]
+        )
+    located = parse_yaml(path, sources.display(path))
+    program, problems = validate(Program, located)
+    problems = located.problems + problems
+    if program is not None:
+        problems += _reference_problems(program, located, sources.form_files(), sources.root)
+    if problems:
+        raise InputError(problems)
+    return program
