@@ -70,46 +70,73 @@ Email = Annotated[str, AfterValidator(_email)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class Contact(Strict):
     name: Text
+    """Full name of the program coordinator."""
     title: Text
+    """Their job title."""
     email: Email
+    """E-mail address participants write to."""
     phone: Text
+    """Phone number, written as participants should dial it (quote it)."""
 
 
 class ProgramInfo(Strict):
     name: Text
+    """Full program name, shown as the site name and on every form."""
     short_name: Text
+    """Short name for footers and tight spaces."""
     agency: Text
+    """The agency that runs the program; the forms' author."""
     division: Text
+    """The division or office that owns the program."""
     purpose: Text
+    """Why the program exists, in a sentence or two."""
     outcomes: list[Text] = Field(min_length=1)
+    """What the agency expects to gain (one item per line)."""
     contact: Contact
+    """Who participants contact with questions."""
     logo: Text | None = None
+    """Optional logo image (PNG or JPEG), relative to program.yaml."""
     color: Annotated[str, AfterValidator(_color)] = "teal"
+    """Material palette name (teal, indigo, blue grey, ...) or hex colour like '#1f5f5b'."""
     language: Annotated[str, AfterValidator(_language)] = "en"
+    """Language of site and forms as a BCP 47 tag (en, en-US, fr-CA)."""
     paper: Literal["letter", "a4"] = "letter"
+    """Paper size of the PDF forms."""
     url: Text | None = None
+    """Optional address where the site is published."""
     privacy_statement: Text | None = None
+    """Optional note on how form data is used, shown on the forms page and applications."""
 
 
 class Milestone(Strict):
     id: Slug
+    """Stable id: lower-case letters, digits and hyphens."""
     title: Text
+    """What happens at this point, as participants should read it."""
     offset_days: int = Field(ge=-365, le=3660)
+    """Days after schedule.start (negative: before it)."""
     forms: list[Slug] = []
+    """Ids of the forms used at this milestone."""
 
 
 class Schedule(Strict):
     start: dt.date
+    """First day of the program (YYYY-MM-DD)."""
     duration_months: int = Field(ge=1, le=60)
+    """Length of a mentoring relationship in months."""
     meeting_frequency: Text
+    """How often pairs meet, completing 'Pairs meet ...' (e.g. 'every two weeks')."""
     session_minutes: int = Field(ge=5, le=480)
+    """Usual length of a session in minutes."""
     hours_per_month: float = Field(gt=0, le=160)
+    """Work hours a month a participant may give to mentoring."""
     milestones: list[Milestone] = []
+    """Key moments of the relationship, each with its forms."""
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Schedule:
@@ -123,43 +150,66 @@ class Schedule(Strict):
 
 class Eligibility(Strict):
     mentors: list[Text] = Field(min_length=1)
+    """Criteria a mentor must meet."""
     mentees: list[Text] = Field(min_length=1)
+    """Criteria a mentee must meet."""
     application_deadline: dt.date | None = None
+    """Optional last day to apply (YYYY-MM-DD)."""
 
 
 class Goals(Strict):
     per_agreement: int = Field(default=3, ge=1, le=10)
+    """How many goals each mentoring agreement sets out (1 to 10)."""
     measures_of_success: list[Text] = []
+    """How the program judges whether it worked."""
 
 
 class RatingLevel(Strict):
     label: Text
+    """Short name of the level, printed as a column heading."""
     definition: Text
+    """What the level means, so raters agree."""
 
 
 class Evaluation(Strict):
     mentor_questions: list[Text] = Field(min_length=1)
+    """Questions rated on rating_scale in the mentor evaluation."""
     midpoint_questions: list[Text] = []
+    """Questions discussed and answered at the mid-point review."""
     closure_questions: list[Text] = []
+    """Questions answered at closure."""
 
 
 class FormSettings(Strict):
     enabled: bool = True
+    """false drops the form from the site and the PDFs."""
     title: Text | None = None
+    """Optional title replacing the form's own."""
     extra_questions: list[Text] = []
+    """Questions of your own, added at the end of the form."""
 
 
 class Program(Strict):
     program: ProgramInfo
+    """Who runs the program and how it presents itself."""
     schedule: Schedule
+    """Dates, cadence and milestones."""
     eligibility: Eligibility
+    """Who may take part."""
     goals: Goals = Goals()
+    """Goals per agreement and the program's measures of success."""
     rating_scale: list[RatingLevel] = Field(min_length=2, max_length=10)
+    """Rating levels from worst to best (2 to 10)."""
     skills: list[Text] = Field(min_length=1)
+    """Skill areas on both applications' checklists."""
     signatories: list[Text] = Field(min_length=1)
+    """Roles that sign the mentoring agreement, in order."""
     evaluation: Evaluation
+    """Questions used by the evaluation forms."""
     forms: dict[Slug, FormSettings] = {}
+    """Per-form settings by form id: enabled, title, extra_questions."""
     glossary: dict[Text, Text] = {}
+    """Terms and their definitions for the glossary page."""
 
     def form_enabled(self, form_id: str) -> bool:
         settings = self.forms.get(form_id)

@@ -93,10 +93,7 @@ def validate(model: type[BaseModel], located: Located) -> tuple[Any, list[Proble
         problems = []
         for error in exc.errors(include_url=False):
             loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
-            if error["type"] == "missing":
-                loc_for_place = loc[:-1]
-            else:
-                loc_for_place = loc
+            loc_for_place = loc[:-1] if error["type"] == "missing" else loc
             message, on_key = _message(error, model)
             line, column = located.where(loc_for_place, key=on_key)
             problems.append(Problem(located.file, line, column, ".".join(map(str, loc)), message))

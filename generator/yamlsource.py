@@ -57,7 +57,9 @@ class _Builder:
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
-        self.located.values[loc] = _mark(node)
+        # A problem with a whole list or mapping reads best at its key; one with a scalar, at the value.
+        collection = isinstance(node, (yaml.MappingNode, yaml.SequenceNode))
+        self.located.values[loc] = self.located.keys.get(loc, _mark(node)) if collection else _mark(node)
         if isinstance(node, yaml.MappingNode):
             self.loader.flatten_mapping(node)
             result: dict[Any, Any] = {}
@@ -116,9 +118,7 @@ def parse_yaml(path: Path, display: str | None = None) -> Located:
         raise InputError(
             [Problem(name, line, column, "", "the file is not UTF-8 text; save it with UTF-8 encoding")]
         ) from None
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise InputError([Problem(name, 1, 1, "", "the file is empty; fill it in (start from `handbook new`)")])
     located = Located(data=None, file=name)
     loader = yaml.SafeLoader(text)

@@ -1,0 +1,38 @@
+"""`handbook new`: a program folder that builds as it is, starting from the shipped example."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .schema import program_schema
+from .sources import defaults_root
+
+SCHEMA_NAME = "program.schema.json"
+
+
+class ScaffoldError(Exception):
+    pass
+
+
+def _program_text() -> str:
+    """The example program, with its editor hint pointed at the schema copy written beside it."""
+    lines = (defaults_root() / "program.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    if lines and lines[0].startswith("# yaml-language-server:"):
+        lines[0] = f"# yaml-language-server: $schema={SCHEMA_NAME}\n"
+    return "".join(lines)
+
+
+def scaffold(directory: Path) -> list[Path]:
+    """Write program.yaml and its schema; refuse to overwrite an existing program."""
+    target = directory / "program.yaml"
+    if target.exists():
+        raise ScaffoldError(f"{target} already exists; choose a new folder or edit that file")
+    directory.mkdir(parents=True, exist_ok=True)
+    files = {
+        target: _program_text(),
+        directory / SCHEMA_NAME: json.dumps(program_schema(), indent=2) + "\n",
+    }
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+    return list(files)

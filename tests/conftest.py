@@ -1,0 +1,42 @@
+"""Shared fixtures: the shipped example program and ways to make broken copies of it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "program.yaml"
+
+
+@pytest.fixture
+def example_text() -> str:
+    return EXAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def program_copy(tmp_path: Path):
+    """Write a program folder from example text with replacements; return its program.yaml path."""
+
+    def make(*replacements: tuple[str, str], text: str | None = None) -> Path:
+        body = EXAMPLE.read_text(encoding="utf-8") if text is None else text
+        for old, new in replacements:
+            assert old in body, f"fixture text not found: {old!r}"
+            body = body.replace(old, new, 1)
+        target = tmp_path / "prog" / "program.yaml"
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(body, encoding="utf-8")
+        return target
+
+    return make
+
+
+@pytest.fixture
+def example_folder(tmp_path: Path) -> Path:
+    """A copy of the example program folder (program.yaml only; defaults supply the rest)."""
+    folder = tmp_path / "example"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / "program.yaml")
+    return folder / "program.yaml"

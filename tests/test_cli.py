@@ -1,0 +1,79 @@
+"""The `handbook` command as a coordinator meets it: exit codes, messages, scaffolding, schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import yaml
+from click.testing import CliRunner
+
+from generator.cli import main
+
+from .conftest import EXAMPLE, ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_check_passes_on_the_example() -> None:
+    result = CliRunner().invoke(main, ["check", "-p", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "ok (13 forms" in result.output
+
+
+def test_check_refuses_a_broken_program_without_traceback(program_copy) -> None:
+    path = program_copy(("\nrating_scale:", "\nratng_scale:"), ("per_agreement: 3", "per_agreement: -1"))
+    result = run("check", "-p", str(path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "unknown key 'ratng_scale'; did you mean 'rating_scale'?" in result.stderr
+    assert "goals.per_agreement:" in result.stderr
+    assert "nothing was written" in result.stderr
+
+
+def test_usage_error_exits_2() -> None:
+    assert run("check", "--no-such-option").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+def test_new_scaffolds_a_program_that_checks(tmp_path: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / "my-program"
+    created = runner.invoke(main, ["new", str(target)])
+    assert created.exit_code == 0, created.output
+    program_file = target / "program.yaml"
+    assert program_file.read_text().startswith("# yaml-language-server: $schema=program.schema.json")
+    assert json.loads((target / "program.schema.json").read_text())["title"] == "program.yaml"
+    checked = runner.invoke(main, ["check", "-p", str(program_file)])
+    assert checked.exit_code == 0, checked.output
+    again = runner.invoke(main, ["new", str(target)])
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def _as_editor_sees(data: object) -> object:
+    """The YAML language server reads dates as strings."""
+    if isinstance(data, dict):
+        return {k: _as_editor_sees(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_as_editor_sees(v) for v in data]
+    return data.isoformat() if isinstance(data, dt.date) else data
+
+
+def test_schema_validates_the_example_and_rejects_a_typo() -> None:
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    shipped = json.loads((ROOT / "schema" / "program.schema.json").read_text())
+    assert schema == shipped, "schema/program.schema.json is stale: run `handbook schema > schema/program.schema.json`"
+    example = _as_editor_sees(yaml.safe_load(EXAMPLE.read_text()))
+    jsonschema.validate(example, schema)
+    example["ratng_scale"] = example.pop("rating_scale")
+    errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(example)]
+    assert any("ratng_scale" in e for e in errors)
+    assert EXAMPLE.read_text().splitlines()[0] == "# yaml-language-server: $schema=schema/program.schema.json"

@@ -1,0 +1,177 @@
+"""program.yaml loading: the example passes; every kind of broken program is refused with its place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.problems import InputError
+from generator.program import load_program
+from generator.sources import Sources
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_program(Sources(path))
+    return [str(p) for p in caught.value.problems]
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_example_loads_with_every_section(example_folder: Path) -> None:
+    program = load_program(Sources(example_folder))
+    assert program.program.short_name == "Bridges"
+    assert program.schedule.start == dt.date(2027, 2, 1)
+    assert program.end_date == dt.date(2028, 1, 31)
+    assert len(program.rating_scale) == 5
+    assert program.rating_scale[0].label == "Poor"
+    assert program.goals.per_agreement == 3
+    assert len(program.signatories) == 6
+    assert [m.id for m in program.schedule.milestones][-1] == "closure"
+    assert program.form_enabled("mentor-evaluation")
+
+
+def test_unknown_key_suggests_the_right_one(program_copy) -> None:
+    path = program_copy(("\nrating_scale:", "\nratng_scale:"))
+    found = problems_of(path)
+    line = line_of(path, "ratng_scale:")
+    assert any(
+        f"program.yaml:{line}:1: ratng_scale: unknown key 'ratng_scale'; did you mean 'rating_scale'?" in p
+        for p in found
+    ), found
+
+
+def test_nested_unknown_key_is_located(program_copy) -> None:
+    path = program_copy(("  session_minutes: 60", "  sesion_minutes: 60"))
+    found = problems_of(path)
+    line = line_of(path, "sesion_minutes")
+    assert any(f":{line}:3: schedule.sesion_minutes: unknown key" in p and "session_minutes" in p for p in found)
+
+
+def test_duplicate_key_is_refused(program_copy) -> None:
+    path = program_copy(("  short_name: Bridges\n", "  short_name: Bridges\n  short_name: Other\n"))
+    found = problems_of(path)
+    line = line_of(path, "short_name: Other")
+    assert any(f":{line}:3: program.short_name: duplicate key (first given on line {line - 1})" in p for p in found)
+
+
+def test_yaml_syntax_error_is_located(program_copy) -> None:
+    path = program_copy(("  short_name: Bridges\n", "  short_name: [Bridges\n"))
+    (problem,) = problems_of(path)
+    assert "program.yaml:" in problem and "YAML syntax error" in problem
+
+
+def test_wrong_type(program_copy) -> None:
+    path = program_copy(("duration_months: 12", "duration_months: twelve"))
+    (problem,) = problems_of(path)
+    line = line_of(path, "duration_months")
+    assert f":{line}:20: schedule.duration_months:" in problem and "twelve" in problem
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("per_agreement: 3", "per_agreement: 0", "goals.per_agreement"),
+        ("session_minutes: 60", "session_minutes: 9000", "schedule.session_minutes"),
+        ("offset_days: 350", "offset_days: 99999", "schedule.milestones.5.offset_days"),
+    ],
+)
+def test_out_of_range_numbers(program_copy, old: str, new: str, key: str) -> None:
+    path = program_copy((old, new))
+    (problem,) = problems_of(path)
+    assert f":{line_of(path, new)}:" in problem and f" {key}: " in problem
+
+
+def test_rating_scale_needs_two_levels(program_copy, example_text: str) -> None:
+    scale = example_text[example_text.index("rating_scale:\n") : example_text.index("\n# Skill areas")]
+    path = program_copy((scale, "rating_scale:\n  - label: Only\n    definition: The one level.\n"))
+    (problem,) = problems_of(path)
+    assert f":{line_of(path, 'rating_scale:')}:" in problem and " rating_scale: " in problem and "at least 2" in problem
+
+
+def test_impossible_date(program_copy) -> None:
+    path = program_copy(("start: 2027-02-01", "start: 2027-02-30"))
+    (problem,) = problems_of(path)
+    assert f":{line_of(path, 'start: 2027-02-30')}:10: schedule.start: '2027-02-30' is not a real date" in problem
+
+
+def test_malformed_email(program_copy) -> None:
+    path = program_copy(("email: mentoring@dplw.example.gov", "email: mentoring.dplw.example.gov"))
+    (problem,) = problems_of(path)
+    assert " program.contact.email: " in problem and "not an e-mail address" in problem
+
+
+def test_missing_logo_file(program_copy) -> None:
+    path = program_copy(("  # logo: logo.png", "  logo: missing.png"))
+    (problem,) = problems_of(path)
+    assert f":{line_of(path, 'logo: missing.png')}:" in problem and "program.logo: no file 'missing.png'" in problem
+
+
+def test_existing_logo_file_is_accepted(program_copy) -> None:
+    path = program_copy(("  # logo: logo.png", "  logo: logo.png"))
+    (path.parent / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert load_program(Sources(path)).program.logo == "logo.png"
+
+
+def test_unknown_form_ids_in_forms_and_milestones(program_copy) -> None:
+    path = program_copy(
+        ("  closure-evaluation:\n    enabled: true", "  closure-evaluaton:\n    enabled: true"),
+        ("forms: [action-plan]", "forms: [action-plans]"),
+    )
+    found = problems_of(path)
+    assert len(found) == 2
+    assert any("forms.closure-evaluaton: no form 'closure-evaluaton'" in p and "closure-evaluation" in p for p in found)
+    assert any("schedule.milestones.2.forms.0: no form 'action-plans'" in p and "'action-plan'" in p for p in found)
+
+
+def test_missing_required_key(program_copy) -> None:
+    path = program_copy(("  agency: Department of Public Lands and Waters\n", ""))
+    (problem,) = problems_of(path)
+    assert " program.agency: this key is required" in problem
+
+
+def test_bad_colour_and_language(program_copy) -> None:
+    path = program_copy(("color: teal", "color: tealish"), ("language: en", "language: english!"))
+    found = problems_of(path)
+    assert any("program.color: 'tealish' is not a colour" in p for p in found)
+    assert any("program.language: 'english!' is not a BCP 47" in p for p in found)
+
+
+def test_every_problem_in_one_run(program_copy) -> None:
+    path = program_copy(
+        ("\nrating_scale:", "\nratng_scale:"),
+        ("start: 2027-02-01", "start: 2027-13-01"),
+        ("email: mentoring@dplw.example.gov", "email: nobody"),
+        ("  short_name: Bridges\n", "  short_name: Bridges\n  short_name: Again\n"),
+    )
+    found = problems_of(path)
+    assert len(found) >= 5  # the typo also leaves rating_scale missing
+    assert found == sorted(found, key=lambda p: int(p.split(":")[1]))
+
+
+def test_empty_file(program_copy) -> None:
+    path = program_copy(text="# nothing here yet\n\n")
+    (problem,) = problems_of(path)
+    assert problem.endswith("the file is empty; fill it in (start from `handbook new`)")
+
+
+def test_non_utf8_file(tmp_path: Path) -> None:
+    path = tmp_path / "program.yaml"
+    path.write_bytes("program:\n  name: Caf\u00e9\n".encode("latin-1"))
+    (problem,) = problems_of(path)
+    assert "program.yaml:2:" in problem and "not UTF-8" in problem
+
+
+def test_top_level_list_is_refused(program_copy) -> None:
+    path = program_copy(text="- just\n- a list\n")
+    (problem,) = problems_of(path)
+    assert "expected keys and values at the top level" in problem
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    (problem,) = problems_of(tmp_path / "nope" / "program.yaml")
+    assert "file not found" in problem
