@@ -1,9 +1,23 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs on a fresh machine, then run it.
-# This is README's test command and what CI runs (.ci/run).
+# This is README's test command and what CI runs (.ci/run). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# System tools the tests drive: Debian's Chromium (browser and accessibility tests),
+# poppler-utils (pdftoppm, pdfinfo) and mupdf-tools (mutool, a second PDF reader).
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+command -v mutool >/dev/null || missing+=(mupdf-tools)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
 python3 -m pytest "$@"
