@@ -64,13 +64,12 @@ class _Builder:
             self.loader.flatten_mapping(node)
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self.scalar(key_node)
-                if not isinstance(key, (str, int)):
+                if not isinstance(key_node, yaml.ScalarNode) or not key_node.value:
                     line, col = _mark(key_node)
                     self.problems.append(Problem(self.located.file, line, col, dotted(loc), "keys must be plain text"))
                     continue
-                if isinstance(key, int):
-                    key = str(key)
+                # Keys are names as written: YAML 1.1 would turn `yes:` into True and `2027:` into a number.
+                key = key_node.value
                 if key in result:
                     line, col = _mark(key_node)
                     first = self.located.keys[(*loc, key)][0]
@@ -109,7 +108,10 @@ def parse_yaml(path: Path, display: str | None = None) -> Located:
     they are reported together with validation problems.
     """
     name = display or str(path)
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(name, 1, 1, "", f"cannot read the file: {exc.strerror}")]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -121,13 +123,16 @@ def parse_yaml(path: Path, display: str | None = None) -> Located:
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise InputError([Problem(name, 1, 1, "", "the file is empty; fill it in (start from `handbook new`)")])
     located = Located(data=None, file=name)
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise InputError([Problem(name, 1, 1, "", "the file holds no YAML document")])
-        builder = _Builder(loader, located)
-        located.data = builder.build(node, ())
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise InputError([Problem(name, 1, 1, "", "the file holds no YAML document")])
+            builder = _Builder(loader, located)
+            located.data = builder.build(node, ())
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -136,8 +141,12 @@ def parse_yaml(path: Path, display: str | None = None) -> Located:
         raise InputError(
             [Problem(name, line, column, "", f"YAML syntax error: {what}{hint}; check indentation and quoting")]
         ) from None
-    finally:
-        loader.dispose()
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise InputError(
+            [Problem(name, line, column, "", f"the file holds a character YAML does not allow ({exc.reason})")]
+        ) from None
     located.problems = builder.problems
     if not isinstance(located.data, dict):
         raise InputError([Problem(name, 1, 1, "", "expected keys and values at the top level of the file")])

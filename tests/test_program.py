@@ -175,3 +175,22 @@ def test_top_level_list_is_refused(program_copy) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     (problem,) = problems_of(tmp_path / "nope" / "program.yaml")
     assert "file not found" in problem
+
+
+def test_control_character_is_located(program_copy) -> None:
+    path = program_copy(("short_name: Bridges", "short_name: Bri\x01dges"))
+    (problem,) = problems_of(path)
+    assert f"program.yaml:{line_of(path, 'short_name')}:18: the file holds a character YAML does not allow" in problem
+
+
+def test_tab_indentation_is_a_located_syntax_error(program_copy) -> None:
+    path = program_copy(("  short_name: Bridges", "\tshort_name: Bridges"))
+    (problem,) = problems_of(path)
+    assert f"program.yaml:{line_of(path, 'short_name')}:1: YAML syntax error" in problem
+
+
+def test_keys_stay_as_written(program_copy) -> None:
+    """YAML 1.1 reads `yes:` as true and `2027:` as a number; glossary terms must keep their text."""
+    path = program_copy(("glossary:\n", "glossary:\n  yes: Agreement.\n  2027: The first program year.\n"))
+    glossary = load_program(Sources(path)).glossary
+    assert glossary["yes"] == "Agreement." and glossary["2027"] == "The first program year."
