@@ -1,0 +1,135 @@
+"""`handbook build` and `handbook serve`: MkDocs driven through its Python API, never writing into content/.
+
+A build goes to a temporary folder beside the target and is swapped in only when it succeeded, so a failed or
+interrupted build leaves the last good site in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.commands.serve import serve as mkdocs_serve
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from .mkdocs_plugin import PROGRAM_ENV, HandbookPlugin
+from .problems import InputError, Problem
+from .site import RenderedSite, render_site
+from .sources import Sources, defaults_root
+
+_NEW, _OLD = ".new-", ".old-"
+_LOG_HANDLER = logging.StreamHandler()
+
+
+def config_file(sources: Sources) -> Path:
+    """The program folder's own mkdocs.yml if it has one, else the shipped one: a program needs none."""
+    own = sources.root / "mkdocs.yml"
+    return own if own.is_file() else defaults_root() / "mkdocs.yml"
+
+
+@contextlib.contextmanager
+def _empty_docs_dir() -> Iterator[str]:
+    """docs_dir for MkDocs' checks: the plugin supplies every page from the program's sources instead."""
+    with tempfile.TemporaryDirectory(prefix="handbook-docs-") as folder:
+        yield folder
+
+
+def _recover(target: Path) -> None:
+    """Finish what an interrupted swap left: put a set-aside site back if none is in place; drop stale folders."""
+    leftovers = sorted(target.parent.glob(f".{target.name}{_OLD}*")) if target.parent.is_dir() else []
+    if leftovers and not target.exists():
+        leftovers.pop().rename(target)
+    for folder in [*leftovers, *target.parent.glob(f".{target.name}{_NEW}*")]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class OutputError(Exception):
+    """The output folder is one a build must not replace."""
+
+
+def _check_replaceable(target: Path, sources: Sources, marker: str) -> None:
+    """Refuse to swap away anything but an earlier output: never the program's folder, never an unrelated folder."""
+    if target == sources.root.resolve() or target in sources.root.resolve().parents:
+        raise OutputError(f"{target} holds {sources.display(sources.program_file)}; choose another output folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / marker).exists():
+        raise OutputError(f"{target} is not empty and has no {marker} from an earlier run; choose another folder")
+
+
+@contextlib.contextmanager
+def replacing(target: Path, sources: Sources, marker: str) -> Iterator[Path]:
+    """A fresh folder to fill; on success it replaces `target` (old one renamed away, new renamed in, old deleted).
+
+    Only a missing or empty folder, or one holding `marker` (what an earlier run wrote), is replaced.
+    """
+    target = target.resolve()
+    _check_replaceable(target, sources, marker)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _recover(target)
+    new = Path(tempfile.mkdtemp(prefix=f".{target.name}{_NEW}", dir=target.parent))
+    new.chmod(0o755)  # mkdtemp makes it private; a published site must be readable by the web server
+    try:
+        yield new
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    old = new.with_name(new.name.replace(_NEW, _OLD))
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def show_mkdocs_log(level: int) -> None:
+    """Print MkDocs' messages as its own CLI would (broken links; for serve, where it serves and what it rebuilds)."""
+    logger = logging.getLogger("mkdocs")
+    if _LOG_HANDLER not in logger.handlers:
+        _LOG_HANDLER.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(_LOG_HANDLER)
+    logger.setLevel(level)
+
+
+def _mkdocs_problem(sources: Sources, message: str) -> InputError:
+    return InputError([Problem(sources.display(config_file(sources)), 1, 1, "", message)])
+
+
+def build_into(site: RenderedSite, site_dir: Path) -> None:
+    """Run MkDocs on a rendered site, writing into site_dir."""
+    sources = site.sources
+    with _empty_docs_dir() as docs_dir:
+        try:
+            config = load_config(str(config_file(sources)), docs_dir=docs_dir, site_dir=str(site_dir))
+        except Abort as exc:
+            raise _mkdocs_problem(sources, f"MkDocs refused its configuration: {exc}") from None
+        plugin = config.plugins.get("handbook")
+        if not isinstance(plugin, HandbookPlugin):
+            raise _mkdocs_problem(sources, "the `handbook` plugin is missing from `plugins:`; add it after `search`")
+        plugin.use(site)
+        try:
+            mkdocs_build(config)
+        except Abort as exc:
+            raise _mkdocs_problem(sources, f"MkDocs failed: {exc}") from None
+
+
+def build_site(program_file: Path, out_dir: Path) -> RenderedSite:
+    """Render, build into a folder beside out_dir, then swap it in; InputError leaves out_dir untouched."""
+    site = render_site(Sources(program_file))
+    with replacing(out_dir, site.sources, "index.html") as new:
+        build_into(site, new)
+    return site
+
+
+def serve(program_file: Path, dev_addr: str | None, open_in_browser: bool) -> None:
+    """MkDocs' live preview; the plugin re-renders on each change to program.yaml, forms/ or content/."""
+    sources = Sources(program_file)
+    render_site(sources)  # report input errors the coordinator's way before the server starts
+    show_mkdocs_log(logging.INFO)
+    os.environ[PROGRAM_ENV] = str(program_file.resolve())
+    with _empty_docs_dir() as docs_dir:
+        mkdocs_serve(str(config_file(sources)), docs_dir=docs_dir, dev_addr=dev_addr, open_in_browser=open_in_browser)

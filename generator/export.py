@@ -1,0 +1,80 @@
+"""`handbook export DIR`: the rendered handbook as plain Markdown plus assets and an mkdocs.yml without our plugin.
+
+Material reaches end of life in 2027 and its successor (Zensical) reads mkdocs.yml but runs no third-party plugins,
+so the export is what any engine can build: `mkdocs build` or `zensical build` inside DIR.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.utils.yaml import yaml_load
+
+from .build import config_file, replacing
+from .mkdocs_plugin import MaterialSettings, apply_palette, material_settings
+from .site import RenderedSite, render_site
+from .sources import Sources
+
+DOCS = "docs"
+OVERRIDES = "overrides"
+HEADER = """\
+# Exported by `handbook export` from program.yaml: pages, forms and calendar are already rendered, so this site
+# builds without the handbook plugin, with `mkdocs build` or `zensical build`. Edit program.yaml and export again
+# rather than editing these files.
+"""
+
+
+def _without_handbook(plugins: Any) -> Any:
+    if isinstance(plugins, dict):
+        return {name: options for name, options in plugins.items() if name != "handbook"}
+    return [p for p in plugins if p != "handbook" and not (isinstance(p, dict) and "handbook" in p)]
+
+
+def export_config(
+    raw: dict[str, Any], settings: MaterialSettings, source_dir: Path
+) -> tuple[dict[str, Any], Path | None]:
+    """The mkdocs.yml for the export, and the theme's custom_dir to copy beside it (if any)."""
+    config = {**raw, "docs_dir": DOCS, "site_dir": "site", **settings.config}
+    for key, value in settings.defaults.items():
+        if value and not config.get(key):
+            config[key] = value
+    theme = raw.get("theme", {})
+    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
+    for key, value in settings.theme.items():
+        theme[key] = apply_palette(theme.get(key), value) if key == "palette" else value
+    custom_dir = None
+    if theme.get("custom_dir"):
+        custom_dir = source_dir / theme["custom_dir"]
+        theme["custom_dir"] = OVERRIDES
+    config["theme"] = theme
+    config["extra_css"] = [*raw.get("extra_css", []), *settings.extra_css]
+    if not config["extra_css"]:
+        del config["extra_css"]
+    config["plugins"] = _without_handbook(raw.get("plugins", ["search"]))
+    return config, custom_dir
+
+
+def export_site(program_file: Path, out_dir: Path) -> RenderedSite:
+    """Render and write DIR/mkdocs.yml and DIR/docs/; DIR is replaced whole, and only when everything succeeded."""
+    sources = Sources(program_file)
+    site = render_site(sources)
+    settings = material_settings(site)
+    source = config_file(sources)
+    with source.open("rb") as handle:
+        config, custom_dir = export_config(yaml_load(handle), settings, source.parent)
+    with replacing(out_dir, sources, "mkdocs.yml") as new:
+        for path, content in {**site.files, **settings.files}.items():
+            target = new / DOCS / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, str):
+                target.write_text(content, encoding="utf-8")
+            else:
+                target.write_bytes(content)
+        if custom_dir is not None:
+            shutil.copytree(custom_dir, new / OVERRIDES)
+        text = yaml.dump(config, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        (new / "mkdocs.yml").write_text(HEADER + text, encoding="utf-8")
+    return site

@@ -1,0 +1,158 @@
+"""Pages no coordinator writes: the forms catalogue and the timeline, generated from the program and the PDFs.
+
+They are Markdown like the content pages, so MkDocs, `handbook export` and any other engine treat them alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from pypdf import PdfReader
+
+from .model import Program
+from .pages import FormLink, MilestoneView, date_formatter, milestone_views, template_environment
+
+FORMS_PAGE = """\
+# Forms
+
+Every form {{ program.short_name }} uses, ready to download. Each one is a fillable PDF: type your answers in any
+PDF reader and save the file, or print it blank and fill it in by hand. Print forms that need signatures once
+they are filled in, then sign them.
+
+Using a keyboard or a screen reader? See
+[how to fill these forms with a keyboard or screen reader](#keyboard-and-screen-reader).
+
+{% if program.privacy_statement %}
+!!! info "How your answers are used"
+
+    {{ program.privacy_statement }}
+
+{% endif %}
+{% for entry in entries %}
+## {{ entry.form.title }} { #{{ entry.form.id }} }
+
+{{ entry.form.description }}
+
+- **Who fills it in:** {{ entry.form.who }}
+- **When:** {% for m in entry.milestones %}{{ m.title }}, {{ m.date_text }}{{ "; " if not loop.last }}\
+{% else %}whenever you need it{% endfor %}
+
+[Download the {{ entry.form.title }} (PDF, {{ entry.size }}, {{ entry.pages }})]({{ entry.form.url }}){ .md-button }
+
+{% endfor %}
+## How to fill these forms with a keyboard or screen reader { #keyboard-and-screen-reader }
+
+Every field in these forms has a name that screen readers announce, and the fields follow the reading order of
+the page.
+
+- **Open the form in a PDF reader**, not a web page preview that cannot edit: Adobe Acrobat Reader, the PDF
+  viewer built into Firefox, Chrome or Edge, or Preview on a Mac. Save the file to your computer first so you keep
+  what you type.
+- **Move between fields** with <kbd>Tab</kbd>, and back with <kbd>Shift</kbd>+<kbd>Tab</kbd>.
+- **Tick a checkbox** with <kbd>Space</kbd>. **Choose one option** in a group (a yes or no, a rating) with the
+  arrow keys.
+- **Start a new line** in a large text box with <kbd>Enter</kbd>; in a one-line box <kbd>Enter</kbd> or
+  <kbd>Tab</kbd> moves on.
+- **With a screen reader** (JAWS, NVDA, VoiceOver, Narrator), each field announces what to enter when it gets
+  focus. In Acrobat Reader, JAWS and NVDA switch to forms mode by themselves; if a field is read without its
+  name, switch to forms mode and move with <kbd>Tab</kbd>.
+- **Save often** with <kbd>Ctrl</kbd>+<kbd>S</kbd> (<kbd>Cmd</kbd>+<kbd>S</kbd> on a Mac), and check the saved copy
+  before you send it.
+- **Signatures**: print the filled form and sign it by hand, unless your agency tells you to sign in another way.
+
+If a form does not work for you, or you need it in another format, contact {{ program.contact.name }}
+({{ program.contact.title }}) at [{{ program.contact.email }}](mailto:{{ program.contact.email }}) or
+{{ program.contact.phone }}; you will get a version that does.
+"""
+
+TIMELINE_PAGE = """\
+# Timeline
+
+{{ program.name }} runs from **{{ start_date_text }}** to **{{ end_date_text }}**. Between those dates pairs meet
+{{ schedule.meeting_frequency }}, for about {{ schedule.session_minutes }} minutes each time. Every date below is
+counted from the start date, so it moves when the program does.
+
+[Add these dates to your calendar](program.ics) (an iCalendar file that Outlook, Google Calendar and Apple
+Calendar open).
+
+| Date | What happens | Forms to use |
+|---|---|---|
+{% for row in rows %}\
+| <time datetime="{{ row.date.isoformat() }}">{{ row.date_text }}</time> | {{ row.title | cell }} | \
+{% for f in row.forms %}[{{ f.title | cell }}](forms.md#{{ f.id }}){{ ", " if not loop.last }}{% endfor %} |
+{% endfor %}
+{% if anytime %}
+
+Use these forms whenever you need them:
+{% for f in anytime %}[{{ f.title }}](forms.md#{{ f.id }}){{ ", " if not loop.last else "." }}{% endfor %}
+{% endif %}
+"""
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """A form on the forms page: where it is used and what the download weighs."""
+
+    form: FormLink
+    milestones: tuple[MilestoneView, ...]
+    size: str
+    pages: str
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    date: dt.date
+    date_text: str
+    title: str
+    forms: tuple[FormLink, ...]
+
+
+def _size(data: bytes) -> str:
+    return f"{max(1, round(len(data) / 1024))} KB"
+
+
+def _pages(data: bytes) -> str:
+    count = len(PdfReader(io.BytesIO(data)).pages)
+    return f"{count} page{'s' if count != 1 else ''}"
+
+
+def forms_page(program: Program, forms: list[FormLink], pdfs: dict[str, bytes]) -> str:
+    milestones = milestone_views(program, forms)
+    entries = [
+        CatalogueEntry(
+            form,
+            tuple(m for m in milestones if form in m.forms),
+            _size(pdfs[form.id]),
+            _pages(pdfs[form.id]),
+        )
+        for form in forms
+    ]
+    template = template_environment(program).from_string(FORMS_PAGE)
+    return template.render(program=program.program, entries=entries)
+
+
+def timeline_page(program: Program, forms: list[FormLink]) -> str:
+    milestones = milestone_views(program, forms)
+    fmt = date_formatter(program.program.language)
+    start, end = program.schedule.start, program.end_date
+    rows = [TimelineRow(m.date, m.date_text, m.title, m.forms) for m in milestones]
+    rows += [TimelineRow(start, fmt(start), "Program starts", ()), TimelineRow(end, fmt(end), "Program ends", ())]
+    rows.sort(key=lambda row: row.date)  # stable: a milestone on the start day stays before "Program starts"
+    used = {form.id for m in milestones for form in m.forms}
+    env = template_environment(program)
+    env.filters["cell"] = lambda text: str(text).replace("|", "\\|")
+    return env.from_string(TIMELINE_PAGE).render(
+        program=program.program,
+        schedule=program.schedule,
+        start_date_text=fmt(start),
+        end_date_text=fmt(end),
+        rows=rows,
+        anytime=[form for form in forms if form.id not in used],
+    )
+
+
+def generated_pages(program: Program, forms: list[FormLink], pdfs: dict[str, bytes]) -> dict[str, str]:
+    """forms.md and timeline.md, by their path in the site."""
+    return {"forms.md": forms_page(program, forms, pdfs), "timeline.md": timeline_page(program, forms)}

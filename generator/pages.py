@@ -1,0 +1,177 @@
+"""Handbook pages: content/*.md are Jinja2 templates rendered with the program as context.
+
+Knows nothing of MkDocs, so the same rendered Markdown feeds the plugin, `handbook export` and `handbook check`.
+Templates render with StrictUndefined: a misspelt placeholder is a Problem at its file and line, never blank text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+
+from .forms import FormInfo, form_infos
+from .model import Program
+from .problems import InputError, Problem
+from .sources import Sources
+
+
+@dataclass(frozen=True)
+class FormLink:
+    """An enabled form as pages see it: its catalogue entry plus where the site serves its PDF."""
+
+    id: str
+    title: str
+    description: str
+    who: str
+    url: str
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    """A milestone with its date computed from schedule.start, so pages never do date arithmetic."""
+
+    id: str
+    title: str
+    offset_days: int
+    date: dt.date
+    date_text: str
+    forms: tuple[FormLink, ...]
+
+
+@functools.lru_cache(maxsize=16)
+def _locale(language: str) -> Locale:
+    """Babel's locale for a BCP 47 tag, falling back to its language subtag, then English."""
+    for tag in (language, language.split("-")[0]):
+        try:
+            return Locale.parse(tag, sep="-")
+        except (ValueError, UnknownLocaleError):
+            continue
+    return Locale("en")
+
+
+def date_formatter(language: str) -> Callable[[dt.date], str]:
+    """Long dates as readers of `language` write them ("February 15, 2027", "15 février 2027")."""
+    locale = _locale(language)
+    return lambda value: format_date(value, format="long", locale=locale)
+
+
+def form_links(infos: list[FormInfo]) -> list[FormLink]:
+    return [FormLink(i.id, i.title, i.description, i.who, f"forms/{i.id}.pdf") for i in infos]
+
+
+def milestone_views(program: Program, forms: list[FormLink]) -> list[MilestoneView]:
+    """Milestones in date order, each with the enabled forms used at it."""
+    by_id = {form.id: form for form in forms}
+    fmt = date_formatter(program.program.language)
+    views = []
+    for milestone in sorted(program.schedule.milestones, key=lambda m: m.offset_days):
+        day = program.schedule.start + dt.timedelta(days=milestone.offset_days)
+        used = tuple(by_id[form_id] for form_id in milestone.forms if form_id in by_id)
+        views.append(MilestoneView(milestone.id, milestone.title, milestone.offset_days, day, fmt(day), used))
+    return views
+
+
+def page_context(program: Program, forms: list[FormLink]) -> dict[str, Any]:
+    """Everything a content page may use; the names are the contract with content/*.md."""
+    milestones = milestone_views(program, forms)
+    milestones_by_id = {m.id: m for m in milestones}
+    forms_by_id = {form.id: form for form in forms}
+    fmt = date_formatter(program.program.language)
+    return {
+        "program": program.program,
+        "schedule": program.schedule,
+        "eligibility": program.eligibility,
+        "goals": program.goals,
+        "rating_scale": program.rating_scale,
+        "skills": program.skills,
+        "signatories": program.signatories,
+        "evaluation": program.evaluation,
+        "glossary": program.glossary,
+        "milestones": milestones,
+        "milestone": milestones_by_id.get,
+        "forms_enabled": forms,
+        "form": forms_by_id.get,
+        "start_date_text": fmt(program.schedule.start),
+        "end_date_text": fmt(program.end_date),
+    }
+
+
+def template_environment(program: Program, templates: dict[str, Path] | None = None) -> jinja2.Environment:
+    """Jinja for Markdown: strict, no HTML escaping, `date` filter in the program's language.
+
+    `templates` lets pages include one another by their content/ path.
+    """
+    files = templates or {}
+
+    def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        path = files.get(name)
+        return None if path is None else (path.read_text(encoding="utf-8"), str(path), lambda: False)
+
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(load),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = date_formatter(program.program.language)
+    return env
+
+
+def _problem(exc: Exception, path: Path, sources: Sources, names: list[str], templates: dict[str, Path]) -> Problem:
+    """Locate a template error at the deepest template line in its traceback (an included page if need be)."""
+    filenames = {str(p): p for p in templates.values()}
+    where, line = path, 1
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where, line = Path(exc.filename) if exc.filename else path, exc.lineno
+    else:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename in filenames and frame.lineno:
+                where, line = filenames[frame.filename], frame.lineno
+    if isinstance(exc, jinja2.TemplateError):
+        message = exc.message or type(exc).__name__
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, jinja2.UndefinedError) and message.endswith("is undefined"):
+        name = message.split("'")[1] if message.count("'") >= 2 else ""
+        close = difflib.get_close_matches(name, names, n=1)
+        message += f"; did you mean '{close[0]}'?" if close else f"; placeholders are: {', '.join(sorted(names))}"
+    return Problem(sources.display(where), line, 1, "", message)
+
+
+def markdown_sources(sources: Sources) -> dict[str, Path]:
+    """The handbook's page templates by content/ path (hidden files skipped, as MkDocs does)."""
+    return {
+        name: path
+        for name, path in sources.pages().items()
+        if path.is_file() and name.endswith(".md") and not any(part.startswith(".") for part in name.split("/"))
+    }
+
+
+def render_pages(program: Program, sources: Sources, forms: list[FormLink] | None = None) -> dict[str, str]:
+    """Every content page rendered to Markdown, or InputError naming each failing page's file and line."""
+    if forms is None:
+        forms = form_links(form_infos(program, sources))
+    templates = markdown_sources(sources)
+    context = page_context(program, forms)
+    env = template_environment(program, templates)
+    names = list(context)
+    rendered: dict[str, str] = {}
+    problems = []
+    for name, path in templates.items():
+        try:
+            rendered[name] = env.get_template(name).render(context)
+        except Exception as exc:  # a template is coordinator input: whatever it raises is their problem to fix
+            problems.append(_problem(exc, path, sources, names, templates))
+    if problems:
+        raise InputError(problems)
+    return rendered

@@ -1,0 +1,294 @@
+"""The handbook site as participants get it: real MkDocs builds of the example into temporary folders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import icalendar
+import pytest
+import yaml
+from click.testing import CliRunner
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+from generator.build import build_site, replacing
+from generator.cli import main
+from generator.problems import InputError
+from generator.program import load_program
+from generator.sources import Sources
+
+from .conftest import EXAMPLE, ROOT
+
+NAV_PAGES = [
+    next(iter(item.values())) for item in yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+]
+PROGRAM = load_program(Sources(EXAMPLE))
+ENABLED = [
+    form_id for form_id in sorted(p.stem for p in (ROOT / "forms").glob("*.yaml")) if PROGRAM.form_enabled(form_id)
+]
+
+
+class _Html(HTMLParser):
+    """Links, resources and element ids of one page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.resources: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
+        if tag == "link" and "href" in a:
+            (self.links if a.get("rel") in ("canonical", "alternate", "prev", "next") else self.resources).append(
+                a["href"]
+            )
+        if tag in ("script", "img", "iframe", "source", "audio", "video", "embed") and "src" in a:
+            self.resources.append(a["src"])
+        if "srcset" in a:
+            self.resources += [part.split()[0] for part in a["srcset"].split(",") if part.strip()]
+        if tag == "object" and "data" in a:
+            self.resources.append(a["data"])
+
+
+def parse(page: Path) -> _Html:
+    parser = _Html()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def pdf_links(page: Path) -> set[str]:
+    return {href for href in parse(page).links if href.endswith(".pdf")}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example program built once for the module, the way `handbook build` does it."""
+    out = tmp_path_factory.mktemp("example") / "site"
+    build_site(EXAMPLE, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def changed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the example with a new name, a later start and one form switched off."""
+    folder = tmp_path_factory.mktemp("changed")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for old, new in [
+        ("name: Bridges Workplace Mentoring Program", "name: Crossings Field Mentoring Program"),
+        ("start: 2027-02-01", "start: 2028-03-06"),
+        ("  closure-evaluation:\n    enabled: true", "  closure-evaluation:\n    enabled: false"),
+    ]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    (folder / "program.yaml").write_text(text, encoding="utf-8")
+    build_site(folder / "program.yaml", folder / "site")
+    return folder / "site"
+
+
+def test_every_page_of_the_nav_is_built(site: Path) -> None:
+    assert NAV_PAGES[:1] == ["index.md"] and {"forms.md", "timeline.md"} <= set(NAV_PAGES)
+    for page in NAV_PAGES:
+        html = site / page.replace(".md", ".html")
+        assert html.is_file(), page
+        assert "{{" not in html.read_text(encoding="utf-8"), f"unrendered placeholder in {page}"
+    assert (site / "program.ics").is_file()
+
+
+def test_every_internal_link_and_download_resolves(site: Path) -> None:
+    pages = {p: parse(p) for p in site.rglob("*.html")}
+    broken = []
+    for page, parsed in pages.items():
+        for href in parsed.links + parsed.resources:
+            url = urlsplit(href)
+            if url.scheme or href.startswith("//") or not (url.path or url.fragment):
+                continue
+            base = site if url.path.startswith("/") else page.parent  # 404.html links from the site's root
+            target = (base / unquote(url.path).lstrip("/")).resolve() if url.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.name}: {href}")
+            elif url.fragment and target.suffix == ".html" and url.fragment not in pages[target].ids:
+                broken.append(f"{page.name}: {href} (no such anchor)")
+    assert not broken, broken
+
+
+def test_forms_page_lists_exactly_the_enabled_forms(site: Path, changed_site: Path) -> None:
+    assert pdf_links(site / "forms.html") == {f"forms/{form_id}.pdf" for form_id in ENABLED}
+    assert sorted(p.stem for p in (site / "forms").glob("*.pdf")) == ENABLED
+    page = (site / "forms.html").read_text(encoding="utf-8")
+    assert re.search(r"PDF, \d+ KB, \d+ pages?\)", page)
+    assert 'id="keyboard-and-screen-reader"' in page
+
+    enabled = [form_id for form_id in ENABLED if form_id != "closure-evaluation"]
+    assert pdf_links(changed_site / "forms.html") == {f"forms/{form_id}.pdf" for form_id in enabled}
+    assert sorted(p.stem for p in (changed_site / "forms").glob("*.pdf")) == enabled
+    assert "closure-evaluation" not in (changed_site / "timeline.html").read_text(encoding="utf-8")
+
+
+def test_timeline_dates_are_computed_from_the_start(site: Path, changed_site: Path) -> None:
+    page = (site / "timeline.html").read_text(encoding="utf-8")
+    assert '<time datetime="2027-02-15">February 15, 2027</time>' in page  # first meeting: start + 14 days
+    for milestone in PROGRAM.schedule.milestones:
+        day = PROGRAM.schedule.start + dt.timedelta(days=milestone.offset_days)
+        assert f'<time datetime="{day.isoformat()}">' in page, milestone.id
+    moved = (changed_site / "timeline.html").read_text(encoding="utf-8")
+    assert '<time datetime="2028-03-20">March 20, 2028</time>' in moved
+    assert "February 15, 2027" not in moved
+
+
+def test_a_change_in_program_yaml_appears_on_the_site(site: Path, changed_site: Path) -> None:
+    assert "Bridges Workplace Mentoring Program" in (site / "index.html").read_text(encoding="utf-8")
+    for page in ("index.html", "forms.html", "timeline.html"):
+        text = (changed_site / page).read_text(encoding="utf-8")
+        assert "Crossings Field Mentoring Program" in text, page
+        assert "Bridges Workplace Mentoring Program" not in text, page
+
+
+def test_calendar_has_one_all_day_event_per_milestone(site: Path) -> None:
+    calendar = icalendar.Calendar.from_ical((site / "program.ics").read_bytes())
+    events = calendar.walk("VEVENT")
+    assert [e.decoded("dtstart") for e in events] == sorted(
+        PROGRAM.schedule.start + dt.timedelta(days=m.offset_days) for m in PROGRAM.schedule.milestones
+    )
+    assert all(type(e.decoded("dtstart")) is dt.date for e in events)
+    assert len({str(e["uid"]) for e in events}) == len(events)
+
+
+def test_no_page_loads_anything_from_another_host(site: Path) -> None:
+    remote = re.compile(r"^(https?:)?//", re.IGNORECASE)
+    found = [f"{p.name}: {r}" for p in site.rglob("*.html") for r in parse(p).resources if remote.match(r)]
+    for css in site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        found += [f"{css.name}: {u}" for u in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", text)]
+        found += [f"{css.name}: {u}" for u in re.findall(r"@import\s+['\"]((?:https?:)?//[^'\"]+)", text)]
+    assert not found, found
+
+
+def _with_page(tmp_path: Path, name: str, text: str) -> Path:
+    """A copy of the example whose own content/ overrides one page."""
+    folder = tmp_path / "prog"
+    (folder / "content").mkdir(parents=True)
+    shutil.copy(EXAMPLE, folder / "program.yaml")
+    (folder / "content" / name).write_text(text, encoding="utf-8")
+    return folder / "program.yaml"
+
+
+def test_an_undefined_placeholder_fails_with_its_file_and_line(tmp_path: Path, site: Path) -> None:
+    program_file = _with_page(
+        tmp_path, "journey.md", "# Journey\n\nRun by {{ program.agency }}.\n{{ programme.name }}\n"
+    )
+    previous = tmp_path / "published"
+    shutil.copytree(site, previous)
+    before = tree_digest(previous)
+
+    with pytest.raises(InputError) as caught:
+        build_site(program_file, previous)
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("prog/content/journey.md") and problem.line == 4
+    assert "'programme' is undefined" in problem.message and "did you mean 'program'?" in problem.message
+
+    result = CliRunner().invoke(main, ["build", "-p", str(program_file), "-o", str(previous)])
+    assert result.exit_code == 1
+    assert "content/journey.md:4" in result.output
+
+    assert tree_digest(previous) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["prog", "published"]
+
+
+@pytest.mark.parametrize(
+    ("config", "error"),
+    [
+        ("theme: {name: no-such-theme}\n", InputError),  # refused before anything is built
+        ("hooks: [boom.py]\n", RuntimeError),  # fails after every page was written
+    ],
+)
+def test_a_failed_mkdocs_build_leaves_the_previous_site(
+    tmp_path: Path, site: Path, config: str, error: type[Exception]
+) -> None:
+    program_file = _with_page(tmp_path, "index.md", "# Home\n")
+    (program_file.parent / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\n{config}", encoding="utf-8")
+    (program_file.parent / "boom.py").write_text("def on_post_build(config):\n    raise RuntimeError('boom')\n")
+    previous = tmp_path / "published"
+    shutil.copytree(site, previous)
+    before = tree_digest(previous)
+
+    with pytest.raises(error):
+        build_site(program_file, previous)
+    assert tree_digest(previous) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["prog", "published"]
+
+
+def test_an_interrupted_swap_is_repaired_by_the_next_build(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    (tmp_path / ".site.old-killed").mkdir()
+    (tmp_path / ".site.old-killed" / "index.html").write_text("last good")
+    (tmp_path / ".site.new-halfway").mkdir()
+    with pytest.raises(RuntimeError), replacing(target, Sources(EXAMPLE), "index.html"):
+        raise RuntimeError("this build fails too")
+    assert (target / "index.html").read_text() == "last good"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_mkdocs_build_at_the_root_gives_the_same_site(tmp_path: Path, site: Path) -> None:
+    content_before = tree_digest(ROOT / "content")
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    mkdocs_build(config)
+    assert tree_digest(ROOT / "content") == content_before
+    built = tree_digest(tmp_path / "site")
+    ours = tree_digest(site)
+    assert built.keys() == ours.keys()
+    for name in ("forms.html", "timeline.html", "program.ics", *(f"forms/{form_id}.pdf" for form_id in ENABLED)):
+        assert built[name] == ours[name], name
+
+
+def test_export_builds_with_plain_mkdocs(tmp_path: Path, site: Path) -> None:
+    out = tmp_path / "export"
+    result = CliRunner().invoke(main, ["export", "-p", str(EXAMPLE), str(out)])
+    assert result.exit_code == 0, result.output
+    config = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "handbook" not in str(config["plugins"])
+    assert config["site_name"] == PROGRAM.program.name
+    assert "{{" not in (out / "docs" / "index.md").read_text(encoding="utf-8")
+
+    built = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(out / "mkdocs.yml")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert built.returncode == 0, built.stderr
+    assert tree_digest(out / "site").keys() == tree_digest(site).keys()
+    assert pdf_links(out / "site" / "forms.html") == pdf_links(site / "forms.html")
+
+
+def test_build_refuses_to_replace_a_folder_it_did_not_make(program_copy, tmp_path: Path) -> None:
+    program_file = program_copy()
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "todo.txt").write_text("keep me")
+    for out, why in [(program_file.parent, "holds"), (tmp_path, "holds"), (notes, "has no index.html")]:
+        result = CliRunner().invoke(main, ["build", "-p", str(program_file), "-o", str(out)])
+        assert result.exit_code == 1 and why in result.output, result.output
+    assert (notes / "todo.txt").read_text() == "keep me" and program_file.is_file()

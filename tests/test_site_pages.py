@@ -1,0 +1,157 @@
+"""Page rendering without MkDocs: the template context, dates in the program's language, errors at file:line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from generator.calendar import program_calendar
+from generator.mkdocs_plugin import COLOR_CSS, material_language, material_settings
+from generator.pages import FormLink, date_formatter, milestone_views, page_context, render_pages
+from generator.problems import InputError
+from generator.program import load_program
+from generator.site import render_site
+from generator.sources import Sources
+
+from .conftest import ROOT
+
+FORMS = [
+    FormLink("mentoring-agreement", "Mentoring agreement", "The pair's contract.", "Mentor and mentee", "forms/x.pdf"),
+    FormLink("action-plan", "Action plan", "Goals in order.", "Mentee", "forms/y.pdf"),
+]
+
+
+def _program(program_copy, *replacements: tuple[str, str]):
+    path = program_copy(*replacements)
+    return load_program(Sources(path)), Sources(path)
+
+
+def test_context_gives_dates_forms_and_lookups(program_copy) -> None:
+    program, _ = _program(program_copy)
+    context = page_context(program, FORMS)
+    first = context["milestone"]("first-meeting")
+    assert (first.date, first.date_text) == (dt.date(2027, 2, 15), "February 15, 2027")
+    assert [f.id for f in first.forms] == ["mentoring-agreement"]  # the other two forms are not in FORMS
+    assert context["milestone"]("no-such-milestone") is None
+    assert context["form"]("action-plan") is FORMS[1] and context["form"]("meeting-notes") is None
+    assert [m.date for m in context["milestones"]] == sorted(m.date for m in context["milestones"])
+    assert (context["start_date_text"], context["end_date_text"]) == ("February 1, 2027", "January 31, 2028")
+
+
+def test_dates_follow_the_program_language(program_copy) -> None:
+    program, _ = _program(program_copy, ("language: en", "language: fr-CA"))
+    assert milestone_views(program, [])[1].date_text == "15 février 2027"
+    assert date_formatter("xx-YY")(dt.date(2027, 2, 15)) == "February 15, 2027"  # unknown: English, not a crash
+
+
+def _with_content(program_copy, pages: dict[str, str]):
+    program, sources = _program(program_copy)
+    (sources.root / "content").mkdir()
+    for name, text in pages.items():
+        (sources.root / "content" / name).write_text(text, encoding="utf-8")
+    return program, sources
+
+
+def test_every_broken_page_is_reported_with_file_and_line(program_copy) -> None:
+    program, sources = _with_content(
+        program_copy,
+        {
+            "index.md": "# {{ program.name }}\n\n{{ program.nmae }}\n",
+            "journey.md": "# Journey\n{% for m in milestones %}\n{{ m.date | date }}\n{% endfor %}\n{{ milestons }}\n",
+            "roles.md": "# Roles\n\n{% if %}\n",
+            "sessions.md": "# Sessions\n\n{% include 'part.md' %}\n",
+            "part.md": "line one\n{{ form('action-plan').titel }}\n",
+        },
+    )
+    with pytest.raises(InputError) as caught:
+        render_pages(program, sources, FORMS)
+    found = {(Path(p.file).name, p.line): p.message for p in caught.value.problems}
+    assert "has no attribute 'nmae'" in found[("index.md", 3)]
+    assert found[("journey.md", 5)] == "'milestons' is undefined; did you mean 'milestones'?"
+    assert ("roles.md", 3) in found
+    assert "has no attribute 'titel'" in found[("part.md", 2)]  # the included file, not the page including it
+    assert {Path(p.file).resolve().parent for p in caught.value.problems} == {(sources.root / "content").resolve()}
+
+
+def test_calendar_is_deterministic_and_honours_source_date_epoch(program_copy, monkeypatch) -> None:
+    program, _ = _program(program_copy)
+    milestones = milestone_views(program, FORMS)
+    assert program_calendar(program, milestones) == program_calendar(program, milestones)
+    assert b"DTSTAMP:20270201T000000Z" in program_calendar(program, milestones)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert b"DTSTAMP:20231114T221320Z" in program_calendar(program, milestones)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait_for(url: str, pattern: str, process: subprocess.Popen[bytes], seconds: float = 30) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "handbook serve stopped"
+        try:
+            page = _fetch(url)
+            if re.search(pattern, page):
+                return page
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{pattern!r} never appeared at {url}")
+
+
+def test_serve_shows_a_program_yaml_edit(program_copy) -> None:
+    program_file = program_copy()
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "-p", str(program_file), "-a", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/timeline.html"
+        _wait_for(url, "February 15, 2027", process)
+        text = program_file.read_text(encoding="utf-8").replace("start: 2027-02-01", "start: 2027-03-01")
+        program_file.write_text(text, encoding="utf-8")
+        _wait_for(url, "March 15, 2027", process)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_hex_colour_and_a_logo_reach_the_theme(program_copy) -> None:
+    path = program_copy(("color: teal", 'color: "#f2c94c"'), ("  # logo: logo.png", "  logo: art/Logo.PNG"))
+    (path.parent / "art").mkdir()
+    Image.new("RGB", (8, 8), "teal").save(path.parent / "art" / "Logo.PNG")
+    site = render_site(Sources(path))
+    settings = material_settings(site)
+    assert settings.theme["palette"] == {"primary": "custom"}
+    assert settings.theme["logo"] == settings.theme["favicon"] == "assets/logo.png"
+    assert site.files["assets/logo.png"] == (path.parent / "art" / "Logo.PNG").read_bytes()
+    assert settings.extra_css == [COLOR_CSS]
+    assert "--md-primary-fg-color: #f2c94c;" in settings.files[COLOR_CSS]
+    assert "--md-primary-bg-color: #000000de;" in settings.files[COLOR_CSS]  # dark text on a light header
+    assert material_settings(render_site(Sources(program_copy()))).theme["palette"] == {
+        "primary": "teal",
+        "accent": "teal",
+    }
+    assert (material_language("pt-BR"), material_language("fr-CA"), material_language("xx")) == ("pt-BR", "fr", "en")
