@@ -24,7 +24,11 @@ def _program_text() -> str:
 
 
 def scaffold(directory: Path) -> list[Path]:
-    """Write program.yaml and its schema; refuse to overwrite an existing program."""
+    """Write program.yaml, its schema and an mkdocs.yml; refuse to overwrite an existing program.
+
+    The mkdocs.yml is the shipped one, so `mkdocs build` and `mkdocs serve` work in the folder too;
+    content/ and forms/ start empty, ready for the coordinator's overrides of single files.
+    """
     target = directory / "program.yaml"
     if target.exists():
         raise ScaffoldError(f"{target} already exists; choose a new folder or edit that file")
@@ -32,7 +36,11 @@ def scaffold(directory: Path) -> list[Path]:
     files = {
         target: _program_text(),
         directory / SCHEMA_NAME: json.dumps(program_schema(), indent=2) + "\n",
+        directory / "mkdocs.yml": (defaults_root() / "mkdocs.yml").read_text(encoding="utf-8"),
+        directory / "content" / ".gitkeep": "",
+        directory / "forms" / ".gitkeep": "",
     }
     for path, text in files.items():
+        path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return list(files)

@@ -56,6 +56,16 @@ def test_new_scaffolds_a_program_that_checks(tmp_path: Path) -> None:
     assert again.exit_code == 1 and "already exists" in again.output
 
 
+def test_a_new_program_builds_as_it_is(tmp_path: Path) -> None:
+    target = tmp_path / "fresh"
+    assert CliRunner().invoke(main, ["new", str(target)]).exit_code == 0
+    built = run("build", "-p", str(target / "program.yaml"), "-o", str(target / "site"))
+    assert built.returncode == 0, built.stderr
+    assert (target / "site" / "index.html").is_file()
+    assert len(list((target / "site" / "forms").glob("*.pdf"))) == 13
+    assert sorted(p.name for p in (target / "content").iterdir()) == [".gitkeep"], "a build never writes content/"
+
+
 def _as_editor_sees(data: object) -> object:
     """The YAML language server reads dates as strings."""
     if isinstance(data, dict):
