@@ -86,3 +86,87 @@ def schema() -> None:
     from .schema import program_schema
 
     click.echo(json.dumps(program_schema(), indent=2))
+
+
+@main.command()
+@program_option
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("pdf"),
+    show_default=True,
+    help="Folder to write <form-id>.pdf into (created if missing).",
+)
+@reports_input_errors
+def forms(program_file: Path, output: Path) -> None:
+    """Write a fillable PDF for every enabled form into OUTPUT."""
+    from .forms import render_forms
+    from .program import load_program
+    from .sources import Sources
+
+    sources = Sources(program_file)
+    pdfs = render_forms(load_program(sources), sources)
+    output.mkdir(parents=True, exist_ok=True)
+    for form_id, pdf in pdfs.items():
+        path = output / f"{form_id}.pdf"
+        path.write_bytes(pdf)
+        click.echo(path)
+
+
+@main.command()
+@program_option
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("site"),
+    show_default=True,
+    help="Folder to publish; replaced only when the whole build succeeded.",
+)
+@reports_input_errors
+def build(program_file: Path, out_dir: Path) -> None:
+    """Build the handbook site and its PDF forms into a folder ready to publish."""
+    import logging
+
+    from .build import OutputError, build_site, show_mkdocs_log
+
+    show_mkdocs_log(logging.WARNING)
+    try:
+        site = build_site(program_file, out_dir)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+    pdfs = sum(1 for path in site.files if path.startswith("forms/") and path.endswith(".pdf"))
+    click.echo(f"built {out_dir}/ ({pdfs} forms); open {out_dir / 'index.html'} or publish the folder as it is")
+
+
+@main.command()
+@program_option
+@click.option(
+    "-a", "--dev-addr", metavar="IP:PORT", default=None, help="Address to serve on [default: 127.0.0.1:8000]."
+)
+@click.option("--open", "open_in_browser", is_flag=True, help="Open the preview in the default browser.")
+@reports_input_errors
+def serve(program_file: Path, dev_addr: str | None, open_in_browser: bool) -> None:
+    """Preview the site; it rebuilds and reloads when program.yaml, a form or a page changes."""
+    from .build import serve as serve_site
+
+    serve_site(program_file, dev_addr, open_in_browser)
+
+
+@main.command()
+@program_option
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@reports_input_errors
+def export(program_file: Path, directory: Path) -> None:
+    """Write the rendered handbook (Markdown, PDFs, calendar, mkdocs.yml) for MkDocs or Zensical without this tool."""
+    from .build import OutputError
+    from .export import export_site
+
+    try:
+        export_site(program_file, directory)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"exported to {directory}/; build it there with `mkdocs build` or `zensical build`")

@@ -1,0 +1,549 @@
+"""Form definitions as data: the model of forms/<id>.yaml, loaded, checked and bound to one program.
+
+A coordinator adds a form or a field by editing YAML only, so everything a definition can say lives
+here as a typed model; loading reports every problem with its forms/x.yaml:LINE:COL place. The loaded
+`FormDef` is already bound to the program: placeholders rendered, option lists, counts and roles
+resolved, overrides applied. The renderer only lays it out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from .model import Program, RatingLevel
+from .problems import InputError, Problem
+from .validation import validate
+from .yamlsource import Loc, Located, dotted, parse_yaml
+
+CATALOGUE = (
+    "mentor-application",
+    "mentee-application",
+    "mentoring-agreement",
+    "confidentiality-agreement",
+    "first-meeting-worksheet",
+    "action-plan",
+    "meeting-notes",
+    "session-summary",
+    "activity-log",
+    "check-up-90-day",
+    "midpoint-evaluation",
+    "mentor-evaluation",
+    "closure-evaluation",
+)
+"""The shipped forms in the order participants meet them; forms added by a program follow, by id."""
+
+EXTRA_SECTION = "extra"
+"""Section id of the questions a program adds through forms.<id>.extra_questions."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+ProgramPath = Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)*$")]
+Width = Literal["full", "3/4", "2/3", "1/2", "1/3", "1/4"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def slug(text: str) -> str:
+    """A stable machine name for an option or role: lower case, words joined by '_', accents dropped."""
+    text = re.sub("['\u2019]", "", text)  # "Mentor's" gives mentors, not mentor_s
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode() or text
+    return re.sub(r"\W+", "_", plain.lower()).strip("_")[:48].rstrip("_") or "item"
+
+
+# --- static content ---------------------------------------------------------------------------
+
+
+class Heading(_Strict):
+    type: Literal["heading"]
+    text: Text
+
+
+class ParagraphField(_Strict):
+    type: Literal["paragraph"]
+    text: str = ""
+    """Static text; may be empty when only `items` are given."""
+    items: list[Text] = []
+    """Bullet points printed under the text."""
+    style: Literal["normal", "note"] = "normal"
+    """`note` prints smaller, for guidance a filler may skip."""
+
+
+# --- input fields -------------------------------------------------------------------------------
+
+
+class _Input(_Strict):
+    name: Name
+    label: Text
+    """Printed next to the field."""
+    tooltip: Text | None = None
+    """What a screen reader announces; defaults to the label."""
+    help: Text | None = None
+    """Small guidance printed under the label."""
+
+    @property
+    def hint(self) -> str:
+        return self.tooltip or self.label
+
+    def names(self, prefix: str) -> list[str]:
+        return [f"{prefix}.{self.name}"]
+
+
+class TextField(_Input):
+    type: Literal["text", "date", "email", "phone"]
+    default: str = ""
+    """Pre-filled value (placeholders allowed); the filler can change it."""
+    width: Width = "full"
+    """Share of the line; consecutive narrow fields sit side by side."""
+
+
+class Multiline(_Input):
+    type: Literal["multiline"]
+    lines: int = Field(default=4, ge=1, le=40)
+    """Height of the box in lines of handwriting."""
+
+
+class Checkbox(_Input):
+    type: Literal["checkbox"]
+    width: Width = "full"
+
+
+class _Options(_Input):
+    options: list[Text] = []
+    options_from: ProgramPath | None = None
+    """A list in program.yaml, e.g. `skills` or `rating_scale` (its labels)."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> _Options:
+        if bool(self.options) == bool(self.options_from):
+            raise ValueError("give either `options` (a list) or `options_from` (a program.yaml list), not both")
+        return self
+
+
+class Checklist(_Options):
+    type: Literal["checklist"]
+    columns: int = Field(default=2, ge=1, le=4)
+    other: bool = True
+    """Adds an 'Other' line for anything not listed."""
+
+    def option_names(self, prefix: str) -> list[str]:
+        return [f"{prefix}.{self.name}.{slug(option)}" for option in self.options]
+
+    def names(self, prefix: str) -> list[str]:
+        return self.option_names(prefix) + ([f"{prefix}.{self.name}.other"] if self.other else [])
+
+
+class Choice(_Options):
+    type: Literal["choice"]
+    layout: Literal["row", "column"] = "row"
+
+
+class RatingGrid(_Input):
+    type: Literal["rating_grid"]
+    questions: list[Text] = []
+    questions_from: ProgramPath | None = None
+    """A list of questions in program.yaml, e.g. `evaluation.mentor_questions`."""
+    comments: bool = True
+    """Adds a comment line under every question."""
+    definitions: bool = True
+    """Prints what each level of rating_scale means above the grid."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> RatingGrid:
+        if bool(self.questions) == bool(self.questions_from):
+            raise ValueError("give either `questions` or `questions_from` (a program.yaml list), not both")
+        return self
+
+    def names(self, prefix: str) -> list[str]:
+        parts = ("rating", "comment") if self.comments else ("rating",)
+        return [f"{prefix}.{self.name}.{n}.{part}" for n in range(1, len(self.questions) + 1) for part in parts]
+
+
+class Questions(_Strict):
+    """Open questions, each with its own answer box; named `<section>.<name>.<n>`."""
+
+    type: Literal["questions"]
+    name: Name
+    questions: list[Text] = []
+    questions_from: ProgramPath | None = None
+    """A list of questions in program.yaml, e.g. `evaluation.closure_questions`."""
+    lines: int = Field(default=3, ge=1, le=40)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Questions:
+        if bool(self.questions) == bool(self.questions_from):
+            raise ValueError("give either `questions` or `questions_from` (a program.yaml list), not both")
+        return self
+
+    def names(self, prefix: str) -> list[str]:
+        return [f"{prefix}.{self.name}.{n}" for n in range(1, len(self.questions) + 1)]
+
+
+class Column(_Strict):
+    name: Name
+    label: Text
+    width: float = Field(default=1.0, gt=0, le=10)
+    """Relative width: a column of 2 is twice as wide as a column of 1."""
+    tooltip: Text | None = None
+
+
+class Table(_Input):
+    type: Literal["table"]
+    columns: list[Column] = Field(min_length=1, max_length=8)
+    rows: int = Field(default=10, ge=1, le=200)
+
+    def names(self, prefix: str) -> list[str]:
+        return [f"{prefix}.{self.name}.{row}.{c.name}" for row in range(1, self.rows + 1) for c in self.columns]
+
+
+class Signature(_Strict):
+    """Printed name, a signature rule and a date for each role; named `<section>.<role>.name|date`."""
+
+    type: Literal["signature"]
+    roles: list[Text] = []
+    roles_from: ProgramPath | None = None
+    """A list of roles in program.yaml, e.g. `signatories`."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Signature:
+        if bool(self.roles) == bool(self.roles_from):
+            raise ValueError("give either `roles` or `roles_from` (a program.yaml list), not both")
+        return self
+
+    def names(self, prefix: str) -> list[str]:
+        return [f"{prefix}.{slug(role)}.{part}" for role in self.roles for part in ("name", "date")]
+
+
+Simple = (
+    Heading | ParagraphField | TextField | Multiline | Checkbox | Checklist | Choice | RatingGrid | Questions | Table
+)
+SIMPLE_TYPES: dict[str, type[BaseModel]] = {
+    "heading": Heading,
+    "paragraph": ParagraphField,
+    "text": TextField,
+    "date": TextField,
+    "email": TextField,
+    "phone": TextField,
+    "multiline": Multiline,
+    "checkbox": Checkbox,
+    "checklist": Checklist,
+    "choice": Choice,
+    "rating_grid": RatingGrid,
+    "questions": Questions,
+    "table": Table,
+    "signature": Signature,
+}
+
+
+class Repeat(_Strict):
+    """A group of fields repeated N times; named `<section>.<n>.<field>` (e.g. `goals.2.measure`)."""
+
+    type: Literal["repeat"]
+    title: Text
+    """Printed before each group with its number, e.g. 'Goal' gives 'Goal 1', 'Goal 2'."""
+    count: int | None = Field(default=None, ge=1, le=20)
+    count_from: ProgramPath | None = None
+    """A whole number in program.yaml, e.g. `goals.per_agreement`."""
+    fields: list[Annotated[Simple | Signature, Field(discriminator="type")]] = []
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Repeat:
+        if (self.count is None) == (self.count_from is None):
+            raise ValueError("give either `count` or `count_from` (a number in program.yaml), not both")
+        return self
+
+    def names(self, prefix: str) -> list[str]:
+        return [
+            name for n in range(1, (self.count or 0) + 1) for f in self.fields for name in _names(f, f"{prefix}.{n}")
+        ]
+
+
+AnyField = Annotated[Simple | Signature | Repeat, Field(discriminator="type")]
+FIELD_TYPES: dict[str, type[BaseModel]] = {**SIMPLE_TYPES, "repeat": Repeat}
+
+
+def _names(field: BaseModel, prefix: str) -> list[str]:
+    names = getattr(field, "names", None)
+    return names(prefix) if names else []
+
+
+class Section(_Strict):
+    id: Name
+    """Prefix of every field name in the section."""
+    title: Text
+    intro: str = ""
+    fields: list[AnyField] = Field(min_length=1)
+
+
+class FormDef(_Strict):
+    """One form, bound to a program: what the renderer lays out and the site lists."""
+
+    id: str
+    title: Text
+    description: Text
+    """One sentence: what the form is for (shown in the site's forms catalogue)."""
+    who: Text
+    """Who fills it in, e.g. 'Mentee' or 'Mentor and mentee together'."""
+    intro: str = ""
+    sections: list[Section] = Field(min_length=1)
+
+    def field_names(self) -> list[str]:
+        """Every fillable field's full name, in reading order."""
+        return [name for s in self.sections for f in s.fields for name in _names(f, s.id)]
+
+
+class _RawSection(_Strict):
+    id: Name
+    title: Text
+    intro: str = ""
+    fields: list[dict[str, Any]] = Field(min_length=1)
+
+
+class _RawForm(_Strict):
+    title: Text
+    description: Text
+    who: Text
+    intro: str = ""
+    sections: list[_RawSection] = Field(min_length=1)
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+_NOT_TEXT = {"type", "name", "width", "style", "layout", "options_from", "questions_from", "roles_from", "count_from"}
+_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+
+
+def template_context(program: Program) -> dict[str, Any]:
+    """What placeholders see: program.yaml's top-level sections by name, plus end_date."""
+    context: dict[str, Any] = {name: getattr(program, name) for name in type(program).model_fields}
+    context["end_date"] = program.end_date
+    return context
+
+
+def _render_text(data: Any, loc: Loc, context: dict[str, Any], located: Located, problems: list[Problem]) -> Any:
+    """Render placeholders in every text value (not in names and program paths), collecting errors in place."""
+    if isinstance(data, dict):
+        return {k: _render_text(v, (*loc, k), context, located, problems) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_render_text(v, (*loc, i), context, located, problems) for i, v in enumerate(data)]
+    if not isinstance(data, str) or ("{{" not in data and "{%" not in data) or (loc and loc[-1] in _NOT_TEXT):
+        return data
+    try:
+        return _ENV.from_string(data).render(context).strip()
+    except jinja2.TemplateSyntaxError as exc:
+        problems.append(located.problem(loc, f"placeholder syntax error: {exc.message}"))
+    except jinja2.UndefinedError as exc:
+        known = ", ".join(sorted(context))
+        problems.append(located.problem(loc, f"unknown placeholder: {exc.message}; placeholders can use {known}"))
+    return data
+
+
+def _sub(located: Located, prefix: Loc) -> Located:
+    """A view of part of a file, so a nested mapping validates against its own model with real positions."""
+    n = len(prefix)
+    data: Any = located.data
+    for part in prefix:
+        data = data[part]
+    return Located(
+        data=data,
+        file=located.file,
+        keys={k[n:]: v for k, v in located.keys.items() if k[:n] == prefix},
+        values={k[n:]: v for k, v in located.values.items() if k[:n] == prefix},
+    )
+
+
+def _validate_field(located: Located, loc: Loc, allowed: dict[str, type[BaseModel]]) -> tuple[Any, list[Problem]]:
+    """Validate one field mapping against the model its `type` names; unknown types refused with a suggestion."""
+    sub = _sub(located, loc)
+    data = sub.data
+    if not isinstance(data, dict):
+        return None, [located.problem(loc, "expected a field: keys such as type, name and label")]
+    kind = data.get("type")
+    if kind is None:
+        return None, [located.problem(loc, f"this field needs a `type`: one of {', '.join(allowed)}")]
+    if kind not in allowed:
+        close = difflib.get_close_matches(str(kind), list(allowed), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"known types: {', '.join(allowed)}"
+        return None, [located.problem((*loc, "type"), f"unknown field type '{kind}'; {hint}")]
+    model = allowed[kind]
+    if model is Repeat:
+        inner = data.get("fields")
+        problems: list[Problem] = []
+        fields = []
+        if isinstance(inner, list):
+            for index in range(len(inner)):
+                field, found = _validate_field(located, (*loc, "fields", index), SIMPLE_TYPES)
+                fields.append(field)
+                problems += found
+        shell, found = validate(Repeat, _rebased(sub, {**data, "fields": []}))
+        problems += [_prefixed(p, loc) for p in found]
+        if problems or shell is None:
+            return None, problems
+        return shell.model_copy(update={"fields": fields}), []
+    field, found = validate(model, sub)
+    return field, [_prefixed(p, loc) for p in found]
+
+
+def _rebased(located: Located, data: Any) -> Located:
+    return dataclasses.replace(located, data=data)
+
+
+def _prefixed(problem: Problem, prefix: Loc) -> Problem:
+    key = ".".join(filter(None, (dotted(prefix), problem.key)))
+    return dataclasses.replace(problem, key=key)
+
+
+def _lookup(program: Program, path: str) -> Any:
+    value: Any = program
+    for part in path.split("."):
+        if isinstance(value, BaseModel) and part in type(value).model_fields:
+            value = getattr(value, part)
+        else:
+            raise LookupError(part)
+    return value
+
+
+def _program_list(program: Program, path: str) -> list[str]:
+    """A list of text from program.yaml; rating_scale gives its labels."""
+    value = _lookup(program, path)
+    if isinstance(value, list) and value and all(isinstance(v, RatingLevel) for v in value):
+        return [v.label for v in value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise TypeError(path)
+
+
+class _Binder:
+    """Resolves `*_from` references against the program, collecting located problems."""
+
+    def __init__(self, program: Program, located: Located) -> None:
+        self.program = program
+        self.located = located
+        self.problems: list[Problem] = []
+
+    def _fail(self, loc: Loc, path: str, what: str) -> None:
+        self.problems.append(self.located.problem(loc, f"'{path}' is not {what} in program.yaml"))
+
+    def text_list(self, loc: Loc, path: str) -> list[str]:
+        try:
+            values = _program_list(self.program, path)
+        except (LookupError, TypeError):
+            self._fail(loc, path, "a list of text (try skills, signatories, rating_scale, evaluation.mentor_questions)")
+            return ["?"]
+        if not values:
+            self.problems.append(self.located.problem(loc, f"'{path}' is empty in program.yaml; add items to it"))
+        return values or ["?"]
+
+    def count(self, loc: Loc, path: str) -> int:
+        try:
+            value = _lookup(self.program, path)
+        except LookupError:
+            value = None
+        if not isinstance(value, int) or isinstance(value, bool):
+            self._fail(loc, path, "a whole number (try goals.per_agreement)")
+            return 1
+        return value
+
+    def bind(self, field: Any, loc: Loc) -> Any:
+        if isinstance(field, (Checklist, Choice)) and field.options_from:
+            field = field.model_copy(update={"options": self.text_list((*loc, "options_from"), field.options_from)})
+        elif isinstance(field, (RatingGrid, Questions)) and field.questions_from:
+            questions = self.text_list((*loc, "questions_from"), field.questions_from)
+            field = field.model_copy(update={"questions": questions})
+        elif isinstance(field, Signature) and field.roles_from:
+            field = field.model_copy(update={"roles": self.text_list((*loc, "roles_from"), field.roles_from)})
+        elif isinstance(field, Repeat):
+            count = self.count((*loc, "count_from"), field.count_from) if field.count_from else field.count
+            inner = [self.bind(f, (*loc, "fields", i)) for i, f in enumerate(field.fields)]
+            field = field.model_copy(update={"count": count, "fields": inner})
+        return field
+
+
+def _name_problems(sections: list[Section], located: Located) -> list[Problem]:
+    """Every field name must be unique, and no name may also be the start of another (a.b and a.b.c)."""
+    problems = []
+    seen: dict[str, Loc] = {}
+    for s_index, section in enumerate(sections):
+        for f_index, field in enumerate(section.fields):
+            loc: Loc = ("sections", s_index, "fields", f_index)
+            # Fields added from program.yaml (extra questions) have no place in the form file.
+            place = next((p for p in ((*loc, "name"), loc) if p in located.values), ("sections",))
+            for name in _names(field, section.id):
+                if name in seen:
+                    first = located.where(seen[name])[0]
+                    problems.append(
+                        located.problem(place, f"duplicate field name '{name}' (first on line {first}); rename one")
+                    )
+                seen.setdefault(name, place)
+    names = set(seen)
+    for name, place in seen.items():
+        parts = name.split(".")
+        for end in range(1, len(parts)):
+            if ".".join(parts[:end]) in names:
+                clash = ".".join(parts[:end])
+                problems.append(
+                    located.problem(place, f"field name '{name}' starts with another field's name '{clash}'")
+                )
+    return problems
+
+
+def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDef:
+    """One form definition, validated and bound to the program; InputError lists every problem."""
+    located = parse_yaml(path, display)
+    problems = list(located.problems)
+    located.data = _render_text(located.data, (), template_context(program), located, problems)
+    raw, found = validate(_RawForm, located)
+    problems += found
+    if raw is None:
+        raise InputError(problems)
+    binder = _Binder(program, located)
+    sections = []
+    for s_index, raw_section in enumerate(raw.sections):
+        fields = []
+        for f_index in range(len(raw_section.fields)):
+            loc: Loc = ("sections", s_index, "fields", f_index)
+            field, found = _validate_field(located, loc, FIELD_TYPES)
+            problems += found
+            if field is not None:
+                fields.append(binder.bind(field, loc))
+        sections.append(raw_section.model_copy(update={"fields": fields}))
+    problems += binder.problems
+    if problems:
+        raise InputError(problems)
+    settings = program.forms.get(form_id)
+    title = settings.title if settings and settings.title else raw.title
+    # Parts are validated already; binding filled in what their `*_from` keys pointed at.
+    built = [Section.model_construct(id=s.id, title=s.title, intro=s.intro, fields=s.fields) for s in sections]
+    if settings and settings.extra_questions:
+        built.append(_extra_section(settings.extra_questions))
+    problems = _name_problems(built, located)
+    if problems:
+        raise InputError(problems)
+    return FormDef.model_construct(
+        id=form_id, title=title, description=raw.description, who=raw.who, intro=raw.intro, sections=built
+    )
+
+
+def _extra_section(questions: list[str]) -> Section:
+    from .pdf.wording import WORDS
+
+    fields = [
+        Multiline(type="multiline", name=f"q{n}", label=question, lines=4) for n, question in enumerate(questions, 1)
+    ]
+    return Section(id=EXTRA_SECTION, title=WORDS["extra_questions"], fields=fields)
+
+
+def ordered_ids(ids: Iterator[str] | list[str]) -> list[str]:
+    """Catalogue order first, then any forms a program adds, by id."""
+    known = {form_id: index for index, form_id in enumerate(CATALOGUE)}
+    return sorted(ids, key=lambda form_id: (known.get(form_id, len(known)), form_id))

@@ -1,0 +1,60 @@
+"""Public API of the forms: definitions bound to a program, catalogue entries for the site, PDFs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .formdefs import FormDef, load_form, ordered_ids
+from .model import Program
+from .pdf import render_pdf
+from .problems import InputError
+from .sources import Sources
+
+__all__ = ["FormDef", "FormInfo", "form_infos", "load_form_definitions", "render_form", "render_forms"]
+
+
+@dataclass(frozen=True)
+class FormInfo:
+    """One entry of the site's forms catalogue."""
+
+    id: str
+    title: str
+    """The form's title, or the program's override from forms.<id>.title."""
+    description: str
+    """One sentence: what the form is for."""
+    who: str
+    """Who fills it in, e.g. 'Mentee' or 'Mentor and mentee together'."""
+
+
+def load_form_definitions(program: Program, sources: Sources) -> dict[str, FormDef]:
+    """Enabled forms bound to the program, in catalogue order; InputError lists every problem in every file."""
+    files = sources.form_files()
+    forms: dict[str, FormDef] = {}
+    problems = []
+    for form_id in ordered_ids(list(files)):
+        if not program.form_enabled(form_id):
+            continue
+        path = files[form_id]
+        try:
+            forms[form_id] = load_form(form_id, path, program, sources.display(path))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return forms
+
+
+def form_infos(program: Program, sources: Sources) -> list[FormInfo]:
+    return [FormInfo(f.id, f.title, f.description, f.who) for f in load_form_definitions(program, sources).values()]
+
+
+def render_form(program: Program, form: FormDef, sources: Sources) -> bytes:
+    """One fillable PDF; the same inputs give the same bytes."""
+    return render_pdf(program, form, sources)
+
+
+def render_forms(program: Program, sources: Sources) -> dict[str, bytes]:
+    """Form id -> PDF for every enabled form."""
+    return {
+        form_id: render_pdf(program, form, sources) for form_id, form in load_form_definitions(program, sources).items()
+    }

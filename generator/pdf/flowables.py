@@ -1,0 +1,293 @@
+"""Platypus flowables that place AcroForm widgets where the layout puts them.
+
+Widgets are created inside `draw()` with coordinates relative to the flowable, so fields flow with
+the text. Only `Rows` splits (between rows, repeating its header); every other flowable moves to the
+next page whole, so a field, a table row or a signature block is never cut in two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph
+
+from . import styles as st
+
+
+class TextBox(Flowable):
+    """A text field filling the available width; multi-line ones auto-size their text (font size 0)."""
+
+    def __init__(self, name: str, tooltip: str, *, height: float = st.BOX_H, multiline: bool = False, value: str = ""):
+        super().__init__()
+        self.name, self.tooltip, self.box_h, self.multiline, self.value = name, tooltip, height, multiline, value
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = available_width, self.box_h
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.acroForm.textfield(
+            name=self.name,
+            tooltip=self.tooltip,
+            value=self.value,
+            x=0,
+            y=0,
+            width=self.width,
+            height=self.height,
+            relative=True,
+            borderStyle="solid",
+            borderWidth=0.75,
+            borderColor=st.BORDER,
+            fillColor=st.FILL,
+            textColor=st.FIELD_INK,
+            fontName=st.FIELD_FONT,
+            fontSize=0 if self.multiline else st.FIELD_SIZE,
+            fieldFlags="multiline" if self.multiline else "",
+            maxlen=0,
+        )
+
+
+class SignatureLine(Flowable):
+    """Room to sign by hand: a rule, not a field, because a wet signature is what is collected."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = available_width, st.BOX_H
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(st.BORDER)
+        self.canv.setLineWidth(0.75)
+        self.canv.line(0, 0.5, self.width, 0.5)
+
+
+class _Mark(Flowable):
+    """A checkbox or radio button with its caption to the right (clicking the box is enough)."""
+
+    def __init__(self, caption: Paragraph) -> None:
+        super().__init__()
+        self.caption = caption
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        _, caption_h = self.caption.wrap(available_width - st.CHECK - 5, available_height)
+        self.width, self.height = available_width, max(st.CHECK, caption_h)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        top = self.height
+        self.widget(top - st.CHECK)
+        self.caption.drawOn(self.canv, st.CHECK + 5, top - self.caption.height + 0.5)
+
+    def widget(self, y: float) -> None:
+        raise NotImplementedError
+
+
+class CheckItem(_Mark):
+    def __init__(self, caption: Paragraph, name: str, tooltip: str) -> None:
+        super().__init__(caption)
+        self.name, self.tooltip = name, tooltip
+
+    def widget(self, y: float) -> None:
+        self.canv.acroForm.checkbox(
+            name=self.name,
+            tooltip=self.tooltip,
+            x=0,
+            y=y,
+            size=st.CHECK,
+            relative=True,
+            buttonStyle="check",
+            borderWidth=0.75,
+            borderColor=st.BORDER,
+            fillColor=st.FILL,
+            textColor=st.INK,
+            fieldFlags="",
+        )
+
+
+def radio(canv: object, group: str, value: str, button_tip: str, tooltip: str, x: float, y: float) -> None:
+    """One button of a radio group: the group (one field) takes the tooltip, each button an export value.
+
+    ReportLab cannot give a button its own tooltip; it is noted for the post-processor, because some
+    readers (pdf.js) announce only the button, never its group.
+    """
+    form = canv.acroForm  # type: ignore[attr-defined]
+    form.button_tips[(group, value)] = button_tip
+    form.radio(
+        name=group,
+        value=value,
+        tooltip=tooltip,
+        x=x,
+        y=y,
+        size=st.CHECK,
+        relative=True,
+        buttonStyle="circle",
+        shape="circle",
+        borderWidth=0.75,
+        borderColor=st.BORDER,
+        fillColor=st.FILL,
+        textColor=st.INK,
+        fieldFlags="noToggleToOff radio",
+    )
+
+
+class RadioFlow(Flowable):
+    """The options of one choice, left to right and wrapping, or one per line."""
+
+    def __init__(
+        self, group: str, tooltip: str, hint: str, options: Sequence[tuple[str, str]], font: str, *, column: bool
+    ) -> None:
+        super().__init__()
+        self.group, self.tooltip, self.hint, self.options, self.font, self.column = (
+            group,
+            tooltip,
+            hint,
+            options,
+            font,
+            column,
+        )
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.places: list[tuple[float, int, float]] = []
+        x, line = 0.0, 0
+        for _, label in self.options:
+            item = st.CHECK + 4 + stringWidth(label, self.font, 9) + 16
+            if x and (self.column or x + item > available_width):
+                x, line = 0.0, line + 1
+            self.places.append((x, line, item))
+            x += item
+        self.height = (line + 1) * (st.CHECK + 5) - 5
+        return self.width, self.height
+
+    def draw(self) -> None:
+        for (value, label), (x, line, _) in zip(self.options, self.places, strict=True):
+            y = self.height - st.CHECK - line * (st.CHECK + 5)
+            radio(self.canv, self.group, value, f"{self.hint}: {label}", self.tooltip, x, y)
+            self.canv.setFont(self.font, 9)
+            self.canv.setFillColor(st.INK)
+            self.canv.drawString(x + st.CHECK + 4, y + 2, label)
+
+
+class Stack(Flowable):
+    """Flowables one above the other, kept together on one page."""
+
+    def __init__(self, parts: Sequence[Flowable], gap: float = st.LABEL_GAP) -> None:
+        super().__init__()
+        self.parts, self.gap = list(parts), gap
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        heights = [part.wrap(available_width, available_height)[1] for part in self.parts]
+        self.height = sum(heights) + self.gap * (len(self.parts) - 1)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        y = self.height
+        for part in self.parts:
+            y -= part.height
+            part.drawOn(self.canv, 0, y)
+            y -= self.gap
+
+
+class Row(Flowable):
+    """Flowables side by side, each given a share of the width; top-aligned; in reading order."""
+
+    def __init__(
+        self,
+        parts: Sequence[Flowable],
+        shares: Sequence[float],
+        *,
+        gap: float = st.GAP,
+        pad: float = 0.0,
+        background: Color | None = None,
+    ) -> None:
+        super().__init__()
+        self.parts, self.shares, self.gap, self.pad, self.background = list(parts), list(shares), gap, pad, background
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        room = available_width - self.gap * (len(self.parts) - 1)
+        total = sum(self.shares)
+        self.widths = [room * share / total for share in self.shares]
+        heights = [part.wrap(w, available_height)[1] for part, w in zip(self.parts, self.widths, strict=True)]
+        self.height = max(heights) + 2 * self.pad
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.background is not None:
+            self.canv.setFillColor(self.background)
+            self.canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        x = 0.0
+        for part, w in zip(self.parts, self.widths, strict=True):
+            part.drawOn(self.canv, x, self.height - self.pad - part.height)
+            x += w + self.gap
+
+
+class Rows(Flowable):
+    """A caption, a header and rows that split only between rows, repeating the header on each new page."""
+
+    def __init__(self, header: Flowable, rows: Sequence[Flowable], caption: Flowable | None = None) -> None:
+        super().__init__()
+        self.header, self.rows, self.caption = header, list(rows), caption
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.caption_h = self.caption.wrap(available_width, available_height)[1] + st.LABEL_GAP if self.caption else 0
+        self.header_h = self.header.wrap(available_width, available_height)[1]
+        self.row_hs = [row.wrap(available_width, available_height)[1] for row in self.rows]
+        self.height = self.caption_h + self.header_h + sum(self.row_hs)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        self.wrap(available_width, available_height)
+        used, fits = self.caption_h + self.header_h, 0
+        for height in self.row_hs:
+            if used + height > available_height:
+                break
+            used, fits = used + height, fits + 1
+        if fits == 0 or fits == len(self.rows):
+            return []
+        return [Rows(self.header, self.rows[:fits], self.caption), Rows(self.header, self.rows[fits:])]
+
+    def draw(self) -> None:
+        y = self.height
+        if self.caption:
+            y -= self.caption.height
+            self.caption.drawOn(self.canv, 0, y)
+            y -= st.LABEL_GAP
+        y -= self.header_h
+        self.header.drawOn(self.canv, 0, y)
+        for row, height in zip(self.rows, self.row_hs, strict=True):
+            y -= height
+            row.drawOn(self.canv, 0, y)
+
+
+class Box(Flowable):
+    """Fixed-size blank space (a table's corner cell, a spacer inside a row)."""
+
+    def __init__(self, height: float = 0.0) -> None:
+        super().__init__()
+        self.box_h = height
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = available_width, self.box_h
+        return self.width, self.height
+
+    def draw(self) -> None:
+        """Nothing to draw: the space is the point."""
+
+
+class RadioCell(Flowable):
+    """One radio button centred in a rating-grid column."""
+
+    def __init__(self, group: str, value: str, button_tip: str, tooltip: str) -> None:
+        super().__init__()
+        self.group, self.value, self.button_tip, self.tooltip = group, value, button_tip, tooltip
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = available_width, st.CHECK + 2
+        return self.width, self.height
+
+    def draw(self) -> None:
+        radio(self.canv, self.group, self.value, self.button_tip, self.tooltip, (self.width - st.CHECK) / 2, 1)

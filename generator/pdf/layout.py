@@ -1,0 +1,288 @@
+"""From a bound form definition to a Platypus story: one builder per field type, in reading order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import Color
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from ..formdefs import (
+    Checkbox,
+    Checklist,
+    Choice,
+    FormDef,
+    Heading,
+    Multiline,
+    ParagraphField,
+    Questions,
+    RatingGrid,
+    Repeat,
+    Signature,
+    Table,
+    TextField,
+    slug,
+)
+from ..model import Program
+from . import styles as st
+from .flowables import Box, CheckItem, RadioCell, RadioFlow, Row, Rows, SignatureLine, Stack, TextBox
+from .wording import TOOLTIPS, WORDS
+
+SHARES = {"full": 1.0, "3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "1/3": 1 / 3, "1/4": 0.25}
+
+
+def export_value(option: str, index: int) -> str:
+    """A radio button's export value: the option's slug, or its position when the slug is not ASCII."""
+    value = slug(option)
+    return value if value.isascii() else f"option_{index}"
+
+
+def paragraphs(text: str, style: ParagraphStyle) -> list[Flowable]:
+    """Static text kept with what follows it, so guidance never ends a page apart from its fields."""
+    kept = style.clone(f"{style.name}-kept", keepWithNext=1)
+    return [Paragraph(escape(part.strip()), kept) for part in text.split("\n\n") if part.strip()]
+
+
+class StoryBuilder:
+    """Turns sections and fields into flowables with the styles of one form."""
+
+    def __init__(self, program: Program, form: FormDef, styles: st.Styles) -> None:
+        self.program, self.form, self.s = program, form, styles
+        self.tint = _tint(styles.accent)
+
+    def story(self) -> list[Flowable]:
+        story: list[Flowable] = [
+            Paragraph(escape(self.form.title), self.s.title),
+            Paragraph(f"{escape(WORDS['completed_by'])}: {escape(self.form.who)}", self.s.who),
+            *[Paragraph(escape(p.strip()), self.s.body) for p in self.form.intro.split("\n\n") if p.strip()],
+        ]
+        for section in self.form.sections:
+            story.append(Paragraph(escape(section.title), self.s.section))
+            story += paragraphs(section.intro, self.s.body)
+            story += self.fields(section.fields, section.id)
+        return story
+
+    def fields(self, fields: list, prefix: str) -> list[Flowable]:
+        """Flowables for a run of fields; consecutive narrow ones share a line."""
+        out: list[Flowable] = []
+        pending: list[tuple[Flowable, float]] = []
+
+        def flush() -> None:
+            if pending:
+                parts, shares = zip(*pending, strict=True)
+                filler = 1.0 - sum(shares)
+                if filler > 0.01:
+                    parts, shares = (*parts, Box()), (*shares, filler)
+                out.append(Row(parts, shares))
+                out.append(Spacer(0, st.BLOCK_GAP))
+                pending.clear()
+
+        for field in fields:
+            share = SHARES[getattr(field, "width", "full")]
+            if share < 1.0:
+                if sum(s for _, s in pending) + share > 1.001:
+                    flush()
+                pending.append((self.one(field, prefix)[0], share))
+                continue
+            flush()
+            out += self.one(field, prefix)
+        flush()
+        return out
+
+    def one(self, field: object, prefix: str) -> list[Flowable]:
+        builder: Callable[..., list[Flowable]] = getattr(self, f"_{type(field).__name__.lower()}")
+        return builder(field, prefix)
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def labelled(self, label: str, help_text: str | None, body: Flowable) -> list[Flowable]:
+        parts: list[Flowable] = [Paragraph(escape(label), self.s.label)]
+        if help_text:
+            parts.append(Paragraph(escape(help_text), self.s.help))
+        return [Stack([*parts, body]), Spacer(0, st.BLOCK_GAP)]
+
+    def caption(self, label: str, help_text: str | None) -> Paragraph:
+        text = escape(label) + (f"<br/><font size=8 color='#555555'>{escape(help_text)}</font>" if help_text else "")
+        return Paragraph(text, self.s.label)
+
+    def label_kept_with_next(self, label: str, help_text: str | None) -> list[Flowable]:
+        caption = self.caption(label, help_text)
+        caption.style = self.s.label.clone("kept", keepWithNext=1, spaceAfter=st.LABEL_GAP + 1)
+        return [caption]
+
+    def header_row(self, cells: list[Flowable], shares: list[float]) -> Row:
+        return Row(cells, shares, gap=4, pad=3, background=self.tint)
+
+    # --- one builder per field type ---------------------------------------------------------------
+
+    def _heading(self, field: Heading, prefix: str) -> list[Flowable]:
+        return [Paragraph(escape(field.text), self.s.heading)]
+
+    def _paragraphfield(self, field: ParagraphField, prefix: str) -> list[Flowable]:
+        style = self.s.note if field.style == "note" else self.s.body
+        out = paragraphs(field.text, style)
+        bullet = self.s.bullet.clone("bullet-kept", keepWithNext=1)
+        out += [Paragraph(escape(item), bullet, bulletText="•") for item in field.items]
+        if field.items:
+            out.append(Spacer(0, 4))
+        return out
+
+    def _textfield(self, field: TextField, prefix: str) -> list[Flowable]:
+        tooltip = TOOLTIPS.get(field.type, "{hint}").format(hint=field.hint)
+        return self.labelled(field.label, field.help, TextBox(f"{prefix}.{field.name}", tooltip, value=field.default))
+
+    def _multiline(self, field: Multiline, prefix: str) -> list[Flowable]:
+        box = TextBox(f"{prefix}.{field.name}", field.hint, height=field.lines * st.LINE_H + 4, multiline=True)
+        return self.labelled(field.label, field.help, box)
+
+    def _checkbox(self, field: Checkbox, prefix: str) -> list[Flowable]:
+        item = CheckItem(Paragraph(escape(field.label), self.s.option), f"{prefix}.{field.name}", field.hint)
+        return [item, Spacer(0, st.BLOCK_GAP)]
+
+    def _checklist(self, field: Checklist, prefix: str) -> list[Flowable]:
+        items = [
+            CheckItem(
+                Paragraph(escape(option), self.s.option),
+                name,
+                TOOLTIPS["option"].format(hint=field.hint, option=option),
+            )
+            for option, name in zip(field.options, field.option_names(prefix), strict=True)
+        ]
+        columns = field.columns
+        out = self.label_kept_with_next(field.label, field.help)
+        for start in range(0, len(items), columns):
+            chunk = items[start : start + columns]
+            chunk += [Box() for _ in range(columns - len(chunk))]
+            out.append(Row(chunk, [1.0] * columns, gap=st.GAP))
+            out.append(Spacer(0, 4))
+        if field.other:
+            other = TextBox(f"{prefix}.{field.name}.other", TOOLTIPS["other"].format(hint=field.hint))
+            out += [Spacer(0, 2), *self.labelled(WORDS["other"], None, other)]
+        else:
+            out.append(Spacer(0, st.BLOCK_GAP - 4))
+        return out
+
+    def _choice(self, field: Choice, prefix: str) -> list[Flowable]:
+        options = [(export_value(o, i), o) for i, o in enumerate(field.options, 1)]
+        tooltip = TOOLTIPS["choice"].format(hint=field.hint, options=", ".join(field.options))
+        group = f"{prefix}.{field.name}"
+        flow = RadioFlow(group, tooltip, field.hint, options, self.s.fonts.regular, column=field.layout == "column")
+        return self.labelled(field.label, field.help, flow)
+
+    def _questions(self, field: Questions, prefix: str) -> list[Flowable]:
+        out: list[Flowable] = []
+        for n, question in enumerate(field.questions, 1):
+            box = TextBox(f"{prefix}.{field.name}.{n}", question, height=field.lines * st.LINE_H + 4, multiline=True)
+            out += self.labelled(question, None, box)
+        return out
+
+    def _ratinggrid(self, field: RatingGrid, prefix: str) -> list[Flowable]:
+        scale = self.program.rating_scale
+        labels = [level.label for level in scale]
+        out: list[Flowable] = []
+        if field.definitions:
+            out.append(Paragraph(escape(WORDS["scale_intro"]), self.s.heading))
+            out += [
+                Paragraph(f"<b>{escape(level.label)}</b>: {escape(level.definition)}", self.s.note) for level in scale
+            ]
+            out.append(Spacer(0, 4))
+        column = min(64.0, max(34.0, 300.0 / len(scale)))
+        question_share = max(1.0, 504 - 24 - len(scale) * column) / column
+        shares = [24 / column, question_share] + [1.0] * len(scale)
+        head = [Box(), Paragraph(escape(WORDS["question"]), self.s.cell_head)]
+        head += [Paragraph(escape(label), self.s.cell_head.clone("c", alignment=1)) for label in labels]
+        rows = []
+        for n, question in enumerate(field.questions, 1):
+            group = f"{prefix}.{field.name}.{n}.rating"
+            tooltip = TOOLTIPS["rating"].format(n=n, question=question, options=", ".join(labels))
+            cells: list[Flowable] = [Paragraph(f"{n}.", self.s.option), Paragraph(escape(question), self.s.option)]
+            cells += [
+                RadioCell(group, export_value(label, i), f"{label}, question {n}", tooltip)
+                for i, label in enumerate(labels, 1)
+            ]
+            line: Flowable = Row(cells, shares, gap=4, pad=4)
+            if field.comments:
+                comment = TextBox(f"{prefix}.{field.name}.{n}.comment", TOOLTIPS["comment"].format(n=n), height=18)
+                note = Paragraph(escape(WORDS["comment"]), self.s.small)
+                line = Stack([line, Row([Box(), note, comment], [24, 52, 420], gap=4)], gap=1)
+            rows.append(Stack([line, Box(5)], gap=0))
+        out += [
+            Rows(self.header_row(head, shares), rows, self.caption(field.label, field.help)),
+            Spacer(0, st.BLOCK_GAP),
+        ]
+        return out
+
+    def _table(self, field: Table, prefix: str) -> list[Flowable]:
+        shares = [column.width for column in field.columns]
+        head = [Paragraph(escape(column.label), self.s.cell_head) for column in field.columns]
+        rows = []
+        for n in range(1, field.rows + 1):
+            cells: list[Flowable] = [
+                TextBox(
+                    f"{prefix}.{field.name}.{n}.{column.name}",
+                    TOOLTIPS["cell"].format(hint=field.hint, row=n, column=column.tooltip or column.label),
+                )
+                for column in field.columns
+            ]
+            rows.append(Row(cells, shares, gap=0))
+        table = Rows(self.header_row(head, shares), rows, self.caption(field.label, field.help))
+        return [table, Spacer(0, st.BLOCK_GAP)]
+
+    def _signature(self, field: Signature, prefix: str) -> list[Flowable]:
+        out: list[Flowable] = []
+        for role in field.roles:
+            key = f"{prefix}.{slug(role)}"
+            parts = [
+                Stack(
+                    [
+                        Paragraph(escape(WORDS["printed_name"]), self.s.small),
+                        TextBox(f"{key}.name", TOOLTIPS["sign_name"].format(role=role)),
+                    ]
+                ),
+                Stack([Paragraph(escape(WORDS["signature"]), self.s.small), SignatureLine()]),
+                Stack(
+                    [
+                        Paragraph(escape(WORDS["date"]), self.s.small),
+                        TextBox(f"{key}.date", TOOLTIPS["sign_date"].format(role=role)),
+                    ]
+                ),
+            ]
+            block = Stack([Paragraph(escape(role), self.s.label), Row(parts, [0.4, 0.38, 0.22])], gap=2)
+            out += [block, Spacer(0, st.BLOCK_GAP + 3)]
+        return out
+
+    def _repeat(self, field: Repeat, prefix: str) -> list[Flowable]:
+        out: list[Flowable] = []
+        for n in range(1, (field.count or 0) + 1):
+            group = [
+                Paragraph(escape(f"{field.title} {n}"), self.s.heading),
+                *self.fields(field.fields, f"{prefix}.{n}"),
+            ]
+            # A Stack, not KeepTogether: Platypus will keep a heading "with next" only if next is not a KeepTogether.
+            out.append(Stack(group, gap=0))
+        return out
+
+
+def _tint(color: Color) -> Color:
+    """A pale wash of the program colour for table headers: print-friendly, keeps black text readable."""
+    return Color(*(1 - (1 - c) * 0.12 for c in (color.red, color.green, color.blue)))
+
+
+def all_texts(program: Program, form: FormDef) -> Iterator[str]:
+    """Every string the form may print, to choose fonts that cover them."""
+
+    def walk(value: object) -> Iterator[str]:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from walk(item)
+
+    yield from walk(form.model_dump())
+    yield from walk(program.model_dump(include={"program", "rating_scale"}))
+    yield from WORDS.values()
