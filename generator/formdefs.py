@@ -54,11 +54,95 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_GREEK = "αβγδεζηθικλμνξοπρσςτυφχψω"
+_GREEK_LATIN = [
+    "a",
+    "b",
+    "g",
+    "d",
+    "e",
+    "z",
+    "i",
+    "th",
+    "i",
+    "k",
+    "l",
+    "m",
+    "n",
+    "x",
+    "o",
+    "p",
+    "r",
+    "s",
+    "s",
+    "t",
+    "y",
+    "f",
+    "ch",
+    "ps",
+    "o",
+]
+_CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяєіїґў"
+_CYRILLIC_LATIN = [
+    "a",
+    "b",
+    "v",
+    "g",
+    "d",
+    "e",
+    "e",
+    "zh",
+    "z",
+    "i",
+    "i",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "p",
+    "r",
+    "s",
+    "t",
+    "u",
+    "f",
+    "kh",
+    "ts",
+    "ch",
+    "sh",
+    "shch",
+    "_",
+    "y",
+    "_",
+    "e",
+    "yu",
+    "ya",
+    "ie",
+    "i",
+    "i",
+    "g",
+    "u",
+]
+_TRANSLIT = str.maketrans(
+    {
+        **dict(zip(_GREEK, _GREEK_LATIN, strict=True)),
+        **{c: ("" if t == "_" else t) for c, t in zip(_CYRILLIC, _CYRILLIC_LATIN, strict=True)},
+        **{"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d", "\u0131": "i"},
+    }
+)
+
+
 def slug(text: str) -> str:
-    """A stable machine name for an option or role: lower case, words joined by '_', accents dropped."""
+    """A stable machine name for an option or role: lower case ASCII, words joined by '_'.
+
+    Accents are dropped and Greek and Cyrillic transliterated, so options in any of those scripts
+    get distinct, readable names ('Łódź' gives lodz, 'Министерство' gives ministerstvo).
+    """
     text = re.sub("['\u2019]", "", text)  # "Mentor's" gives mentors, not mentor_s
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode() or text
-    return re.sub(r"\W+", "_", plain.lower()).strip("_")[:48].rstrip("_") or "item"
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_TRANSLIT)
+    plain = plain.encode("ascii", "ignore").decode() or text
+    return re.sub(r"\W+", "_", plain).strip("_")[:48].rstrip("_") or "item"
 
 
 # --- static content ---------------------------------------------------------------------------

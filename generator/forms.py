@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .formdefs import FormDef, load_form, ordered_ids
 from .model import Program
 from .pdf import render_pdf
+from .pdf.glyphs import warn_missing_glyphs
 from .problems import InputError
 from .sources import Sources
 
@@ -54,7 +55,8 @@ def render_form(program: Program, form: FormDef, sources: Sources) -> bytes:
 
 
 def render_forms(program: Program, sources: Sources) -> dict[str, bytes]:
-    """Form id -> PDF for every enabled form."""
-    return {
-        form_id: render_pdf(program, form, sources) for form_id, form in load_form_definitions(program, sources).items()
-    }
+    """Form id -> PDF for every enabled form; warns (never fails) about text the forms' fonts cannot show."""
+    forms = load_form_definitions(program, sources)
+    files = [sources.program_file, *(path for form_id, path in sources.form_files().items() if form_id in forms)]
+    warn_missing_glyphs({path: sources.display(path) for path in files})
+    return {form_id: render_pdf(program, form, sources) for form_id, form in forms.items()}

@@ -9,7 +9,7 @@ from ..formdefs import FormDef
 from ..model import Program
 from ..sources import Sources
 from .document import build
-from .postprocess import finish
+from .postprocess import Meta
 
 
 def build_date(program: Program) -> dt.datetime:
@@ -24,10 +24,7 @@ def render_pdf(program: Program, form: FormDef, sources: Sources) -> bytes:
     """One fillable PDF, byte-identical for the same inputs."""
     info = program.program
     logo = sources.root / info.logo if info.logo else None
-    pdf, button_tips = build(program, form, logo)
-    return finish(
-        pdf,
-        button_tips=button_tips,
+    meta = Meta(
         title=form.title,
         author=info.agency,
         subject=f"{info.name}: {form.description}",
@@ -35,3 +32,4 @@ def render_pdf(program: Program, form: FormDef, sources: Sources) -> bytes:
         language=info.language,
         date=build_date(program),
     )
+    return build(program, form, logo, meta)

@@ -9,8 +9,20 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.acroform import AcroForm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.acroform import AcroForm, RadioGroup
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFDocument,
+    PDFName,
+    PDFObjectReference,
+    PDFString,
+    escapePDF,
+)
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
@@ -19,46 +31,151 @@ from ..formdefs import FormDef
 from ..model import Program
 from . import styles as st
 from .layout import StoryBuilder, all_texts
+from .postprocess import Meta, field_tree, metadata, tab_order
+from .tagging import Tagger
 from .wording import WORDS
+
+rl_config.useA85 = 0
+"""Binary compressed streams: ASCII85 would make every page stream a quarter larger for no reader's benefit."""
 
 _TOTAL = "pageTotal"
 _FOOTER_SIZE = 8.0
 
 
-class _AcroForm(AcroForm):
-    """ReportLab writes a new font dictionary for every field, which also defeats its sharing of identical
-    appearance streams; one dictionary per font keeps a form with a hundred fields small."""
+class _Group(RadioGroup):
+    """A radio group that can sit in the field tree (ReportLab's writes no /Parent)."""
 
-    def __init__(self, canv: Canvas) -> None:
+    Parent: PDFObjectReference | None = None
+
+    def format(self, doc: PDFDocument) -> bytes:
+        entries = {"Ff": self.Ff, "Kids": PDFArray(self.kids), "FT": PDFName("Btn"), "T": PDFString(self.T)}
+        if self.TU:
+            entries["TU"] = PDFString(self.TU)
+        if self.Parent is not None:
+            entries["Parent"] = self.Parent
+        return PDFDictionary(entries).format(doc)
+
+
+class _AcroForm(AcroForm):
+    """ReportLab's AcroForm, trimmed and completed as it goes, so nothing has to rewrite the file afterwards.
+
+    One font dictionary per font and one appearance per look keep a form with a hundred fields small;
+    pressed and hover looks of buttons are dropped (optional; readers fall back to the normal look).
+    """
+
+    def __init__(self, canv: Canvas, text_font: str) -> None:
         super().__init__(canv)
+        self.text_font = text_font
+        """The embedded font of the printed text, for pre-filled values Helvetica cannot show."""
         self._font_refs: dict[str | None, tuple[str, str]] = {}
         self._appearances: dict[str, object] = {}
-        self.button_tips: dict[tuple[str, str], str] = {}
-        """(radio group, export value) -> the button's own tooltip, set by the post-processor."""
+        self._normal: dict[str, object] = {}
 
     def makeFont(self, fontName: str | None) -> tuple[str, str]:
         if fontName not in self._font_refs:
             self._font_refs[fontName] = super().makeFont(fontName)
         return self._font_refs[fontName]
 
-    def checkboxAP(self, *args: object, **kwargs: object) -> object:
-        """Every checkbox and radio button looks alike: build each appearance once, not six times per box."""
-        key = repr((args, sorted(kwargs.items())))
-        if key not in self._appearances:
-            self._appearances[key] = super().checkboxAP(*args, **kwargs)
-        return self._appearances[key]
+    def checkboxAP(self, key: str, value: str, **kwargs: object) -> object:
+        """Build each look once; the pressed and hover looks reuse the normal one and are dropped later."""
+        if key != "N":
+            return self._normal[value]
+        cache = repr((value, sorted(kwargs.items())))
+        if cache not in self._appearances:
+            self._appearances[cache] = super().checkboxAP(key, value, **kwargs)
+        self._normal[value] = self._appearances[cache]
+        return self._appearances[cache]
+
+    def txAP(self, key: str, value: str, iFontName: str, rFontName: str, fontSize: float, **kwargs: object) -> object:
+        """A pre-filled value outside Windows-1252 is drawn in the embedded font, so it shows, not boxes.
+
+        /DA stays Helvetica: a reader redraws typed text with the /DA font, and a subset of DejaVu holds
+        only the glyphs already used, so it could not show what a participant types.
+        """
+        if not value or _winansi(value) or self.text_font == st.FIELD_FONT:
+            return super().txAP(key, value, iFontName, rFontName, fontSize, **kwargs)
+        blank = super().txAP(key, "", iFontName, rFontName, fontSize, **kwargs)
+        font = pdfmetrics.getFont(self.text_font)
+        doc = self.canv._doc
+        width, height, border = kwargs["width"], kwargs["height"], kwargs.get("borderWidth") or 0
+        fonts, shows = {}, []
+        for subset, data in font.splitString(value.replace("\n", " "), doc):
+            name = font.getSubsetInternalName(subset, doc)[1:]
+            fonts[name] = PDFObjectReference(name)
+            shows.append(f"/{name} {fp_str(fontSize)} Tf ({escapePDF(data)}) Tj")
+        baseline = fp_str(height - fontSize - 2 * border)
+        text = f"BT 0 g 1 0 0 1 {fp_str(4 * border)} {baseline} Tm {' '.join(shows)} ET\n"
+        # ReportLab's blank look ends by restoring the clip to the box: the text goes just before that.
+        stream = blank.content.replace("Q\nEMC", text + "Q\nEMC")
+        return self.makeStream(width, height, stream, Resources=PDFDictionary({"Font": PDFDictionary(fonts)}))
+
+    def _last_widget(self) -> PDFDictionary:
+        return self.canv._doc.idToObject[self.canv._annotationrefs[-1].name]
+
+    def _trim(self) -> None:
+        """Drop optional entries every widget would repeat (its /Type and page): a tagged form has many."""
+        entries = self._last_widget().dict
+        del entries["Type"], entries["P"]
+
+    def _drop_pressed_looks(self) -> None:
+        looks = self._last_widget()["AP"].dict
+        for state in ("D", "R"):
+            looks.pop(state, None)
+
+    def checkbox(self, **kwargs: object) -> None:
+        super().checkbox(**kwargs)
+        self._drop_pressed_looks()
+        self._trim()
+
+    def radio(self, *, button_tip: str, **kwargs: object) -> None:
+        """One button of a group; the button gets its own tooltip, as some readers (pdf.js) announce only it."""
+        new = kwargs["name"] not in self._radios
+        super().radio(**kwargs)
+        if new:
+            self._radios[kwargs["name"]].__class__ = _Group
+        self._drop_pressed_looks()
+        self._trim()
+        self._last_widget()["TU"] = PDFString(button_tip)
+
+    def textfield(self, **kwargs: object) -> None:
+        """A text field without the entries that restate defaults (empty value, no flags): smaller files."""
+        super().textfield(**kwargs)
+        entries = self._last_widget().dict
+        if not kwargs.get("value"):
+            del entries["V"], entries["DV"]
+        if not entries["Ff"]:
+            del entries["Ff"]
+        self._trim()
+
+
+def _winansi(text: str) -> bool:
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class _Canvas(Canvas):
-    """Uses the sharing AcroForm, and defines the page-total XObject just before saving."""
+    """Uses the trimmed AcroForm, tags structure as it draws, and completes the document when saved."""
 
     font = "Helvetica"
+    meta: Meta
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.tagger = Tagger()
 
     @property
     def acroForm(self) -> AcroForm:
         if not hasattr(self, "AcroForm"):
-            self._doc._catalog.AcroForm = self.AcroForm = _AcroForm(self)
+            self._doc._catalog.AcroForm = self.AcroForm = _AcroForm(self, self.font)
         return self.AcroForm
+
+    def _addAnnotation(self, annotation: PDFDictionary, name: str | None = None, addtopage: int = 1) -> None:
+        super()._addAnnotation(annotation, name, addtopage)
+        if addtopage:
+            self.tagger.widget(self, annotation, self._annotationrefs[-1])
 
     def save(self) -> None:
         total = self.getPageNumber() - (0 if self._code else 1)
@@ -69,6 +186,13 @@ class _Canvas(Canvas):
         self.setFillColor(st.MUTED)
         self.drawString(0, 0, str(total))
         self.endForm()
+        doc = self._doc
+        pages = doc.Pages.pages
+        if hasattr(self, "AcroForm"):
+            self.AcroForm.fields = field_tree(doc, self.AcroForm.fields)
+        metadata(doc, self.meta)
+        tab_order(pages)
+        self.tagger.finish(doc, pages)
         super().save()
 
 
@@ -92,6 +216,7 @@ class _Decorator:
         width, height = doc.pagesize
         left, right = st.MARGIN, width - st.MARGIN
         fonts = self.s.fonts
+        Tagger.begin_artifact(canv)
         canv.saveState()
         # Header: optional logo, program name in its colour, agency on the right, a thin colour rule.
         base = height - st.MARGIN - st.HEADER_H + 10
@@ -132,37 +257,27 @@ class _Decorator:
         canv.doForm(_TOTAL)
         canv.restoreState()
         canv.restoreState()
+        Tagger.end(canv)
 
 
-def build(program: Program, form: FormDef, logo: Path | None) -> tuple[bytes, dict[tuple[str, str], str]]:
-    """Lay the form out; return ReportLab's PDF and the radio buttons' labels for the post-processor."""
+def build(program: Program, form: FormDef, logo: Path | None, meta: Meta) -> bytes:
+    """Lay the form out and write the finished PDF, once."""
     info = program.program
     fonts = st.fonts_for(list(all_texts(program, form)))
     styles = st.Styles(fonts, st.accent(info.color), st.text_accent(info.color))
-    pagesize = st.PAPER[info.paper]
     buffer = io.BytesIO()
-    canvas_class = type("FormCanvas", (_Canvas,), {"font": fonts.regular})
     doc = BaseDocTemplate(
         buffer,
-        pagesize=pagesize,
+        pagesize=st.PAPER[info.paper],
         leftMargin=st.MARGIN,
         rightMargin=st.MARGIN,
         topMargin=st.MARGIN + st.HEADER_H,
         bottomMargin=st.MARGIN + st.FOOTER_H,
         invariant=1,
-        title=form.title,
-        author=info.agency,
         lang=info.language,
-        creator="mentoring-handbook",
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_Decorator(program, form, styles, logo))])
-    canvases: list[_Canvas] = []
-
-    def make_canvas(*args: object, **kwargs: object) -> _Canvas:
-        canvases.append(canvas_class(*args, **kwargs))
-        return canvases[-1]
-
-    doc.build(StoryBuilder(program, form, styles).story(), canvasmaker=make_canvas)
-    labels = canvases[0].acroForm.button_tips if hasattr(canvases[0], "AcroForm") else {}
-    return buffer.getvalue(), labels
+    canvas_class = type("FormCanvas", (_Canvas,), {"font": fonts.regular, "meta": meta})
+    doc.build(StoryBuilder(program, form, styles).story(), canvasmaker=canvas_class)
+    return buffer.getvalue()

@@ -14,6 +14,16 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
 from . import styles as st
+from .tagging import Tagger, tag_for
+
+
+class Text(Paragraph):
+    """A paragraph tagged as it is drawn: a heading level or P, from its style's name."""
+
+    def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:
+        canvas.tagger.begin(canvas, tag_for(self.style.name))  # type: ignore[attr-defined]
+        super().drawOn(canvas, x, y, _sW)
+        Tagger.end(canvas)  # type: ignore[arg-type]
 
 
 class TextBox(Flowable):
@@ -57,15 +67,17 @@ class SignatureLine(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
+        Tagger.begin_artifact(self.canv)
         self.canv.setStrokeColor(st.BORDER)
         self.canv.setLineWidth(0.75)
         self.canv.line(0, 0.5, self.width, 0.5)
+        Tagger.end(self.canv)
 
 
 class _Mark(Flowable):
     """A checkbox or radio button with its caption to the right (clicking the box is enough)."""
 
-    def __init__(self, caption: Paragraph) -> None:
+    def __init__(self, caption: Text) -> None:
         super().__init__()
         self.caption = caption
 
@@ -84,7 +96,7 @@ class _Mark(Flowable):
 
 
 class CheckItem(_Mark):
-    def __init__(self, caption: Paragraph, name: str, tooltip: str) -> None:
+    def __init__(self, caption: Text, name: str, tooltip: str) -> None:
         super().__init__(caption)
         self.name, self.tooltip = name, tooltip
 
@@ -106,14 +118,9 @@ class CheckItem(_Mark):
 
 
 def radio(canv: object, group: str, value: str, button_tip: str, tooltip: str, x: float, y: float) -> None:
-    """One button of a radio group: the group (one field) takes the tooltip, each button an export value.
-
-    ReportLab cannot give a button its own tooltip; it is noted for the post-processor, because some
-    readers (pdf.js) announce only the button, never its group.
-    """
-    form = canv.acroForm  # type: ignore[attr-defined]
-    form.button_tips[(group, value)] = button_tip
-    form.radio(
+    """One button of a radio group: the group (one field) takes the tooltip, each button an export value."""
+    canv.acroForm.radio(  # type: ignore[attr-defined]
+        button_tip=button_tip,
         name=group,
         value=value,
         tooltip=tooltip,
@@ -164,9 +171,11 @@ class RadioFlow(Flowable):
         for (value, label), (x, line, _) in zip(self.options, self.places, strict=True):
             y = self.height - st.CHECK - line * (st.CHECK + 5)
             radio(self.canv, self.group, value, f"{self.hint}: {label}", self.tooltip, x, y)
+            self.canv.tagger.begin(self.canv, "P")
             self.canv.setFont(self.font, 9)
             self.canv.setFillColor(st.INK)
             self.canv.drawString(x + st.CHECK + 4, y + 2, label)
+            Tagger.end(self.canv)
 
 
 class Stack(Flowable):
@@ -216,8 +225,10 @@ class Row(Flowable):
 
     def draw(self) -> None:
         if self.background is not None:
+            Tagger.begin_artifact(self.canv)
             self.canv.setFillColor(self.background)
             self.canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+            Tagger.end(self.canv)
         x = 0.0
         for part, w in zip(self.parts, self.widths, strict=True):
             part.drawOn(self.canv, x, self.height - self.pad - part.height)

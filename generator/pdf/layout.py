@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from ..formdefs import (
     Checkbox,
@@ -28,6 +28,7 @@ from ..formdefs import (
 from ..model import Program
 from . import styles as st
 from .flowables import Box, CheckItem, RadioCell, RadioFlow, Row, Rows, SignatureLine, Stack, TextBox
+from .flowables import Text as Paragraph
 from .wording import TOOLTIPS, WORDS
 
 SHARES = {"full": 1.0, "3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "1/3": 1 / 3, "1/4": 0.25}

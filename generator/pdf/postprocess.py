@@ -1,129 +1,123 @@
-"""Everything after layout, done with pypdf: field hierarchy, metadata, language, tab order.
+"""What ReportLab does not write by itself, added to its own objects just before the file is written.
 
-ReportLab names fields flat ('goals.2.measure'); the PDF standard forbids periods in a partial name,
-so the names become a field tree (goals -> 2 -> measure) whose full names are the same strings.
+Done here rather than by re-reading the PDF with pypdf, which cost more than the layout (parse,
+clone, re-serialise): the file is written once. ReportLab names fields flat ('goals.2.measure'); the
+PDF standard forbids periods in a partial name, so the names become a field tree
+(goals -> 2 -> measure) whose full names are the same strings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    TextStringObject,
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFDocument,
+    PDFName,
+    PDFObjectReference,
+    PDFStream,
+    PDFString,
 )
-from pypdf.xmp import XmpInformation
 
 
-def _tidy_fields(writer: PdfWriter, button_tips: dict[tuple[str, str], str]) -> None:
-    """Give each radio button its own tooltip; drop entries that restate defaults or are optional (smaller files)."""
-    for ref in writer.root_object["/AcroForm"]["/Fields"]:
-        field = ref.get_object()
-        for key in ("/V", "/DV"):
-            if field.get(key) == "":
-                del field[key]
-        if field.get("/Ff") == 0:
-            del field["/Ff"]
-        for widget in [field, *(kid.get_object() for kid in field.get("/Kids", []))]:
-            # Pressed and hover looks of buttons: optional, and readers fall back to the normal look.
-            for state in ("/D", "/R"):
-                if state in widget.get("/AP", {}):
-                    del widget["/AP"][state]
-        for kid in field.get("/Kids", []):
-            kid = kid.get_object()
-            value = next(str(v)[1:] for v in kid["/AP"]["/N"] if v != "/Off")
-            tip = button_tips.get((str(field["/T"]), value))
-            if tip:
-                kid[NameObject("/TU")] = TextStringObject(tip)
+@dataclass(frozen=True)
+class Meta:
+    """Document information, shown by readers (title bar, properties) and read by screen readers."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    language: str
+    date: dt.datetime
 
 
-def _field_tree(writer: PdfWriter) -> None:
-    """Replace dotted /T names by parent fields, keeping first-appearance (reading) order."""
-    acroform = writer.root_object["/AcroForm"].get_object()
-    top: list[IndirectObject] = []
-    parents: dict[str, IndirectObject] = {}
+CREATOR = "mentoring-handbook"
+PRODUCER = "ReportLab"
 
-    def parent_of(path: str) -> IndirectObject | None:
+
+def field_tree(doc: PDFDocument, fields: list[PDFObjectReference]) -> list[PDFObjectReference]:
+    """Parent fields for dotted names, in first-appearance (reading) order; returns the top-level fields."""
+    top: list[PDFObjectReference] = []
+    parents: dict[str, tuple[PDFObjectReference, PDFDictionary]] = {}
+
+    def attach(ref: PDFObjectReference, node: object, path: str) -> None:
         if not path:
-            return None
-        if path in parents:
-            return parents[path]
-        head, _, last = path.rpartition(".")
-        node = DictionaryObject({NameObject("/T"): TextStringObject(last), NameObject("/Kids"): ArrayObject()})
-        ref = writer._add_object(node)
-        parents[path] = ref
-        attach(ref, node, parent_of(head))
-        return ref
-
-    def attach(ref: IndirectObject, node: DictionaryObject, parent: IndirectObject | None) -> None:
-        if parent is None:
             top.append(ref)
-        else:
-            node[NameObject("/Parent")] = parent
-            parent.get_object()["/Kids"].append(ref)
+            return
+        if path not in parents:
+            head, _, last = path.rpartition(".")
+            parent = PDFDictionary({"T": PDFString(last), "Kids": PDFArray([])})
+            parents[path] = (doc.Reference(parent), parent)
+            attach(parents[path][0], parent, head)
+        parent_ref, parent = parents[path]
+        _set(node, "Parent", parent_ref)
+        parent["Kids"].sequence.append(ref)
 
-    for ref in acroform["/Fields"]:
-        field = ref.get_object()
-        head, _, last = str(field["/T"]).rpartition(".")
-        field[NameObject("/T")] = TextStringObject(last)
-        attach(ref, field, parent_of(head))
-    acroform[NameObject("/Fields")] = ArrayObject(top)
+    for ref in fields:
+        node = doc.idToObject[ref.name]
+        head, _, last = _get(node, "T").rpartition(".")
+        _set(node, "T", last)
+        attach(ref, node, head)
+    return top
+
+
+def _get(node: object, key: str) -> str:
+    """A field's text entry, from a widget dictionary or a radio group object."""
+    value = node.dict[key] if isinstance(node, PDFDictionary) else getattr(node, key)
+    return value.s if isinstance(value, PDFString) else value
+
+
+def _set(node: object, key: str, value: object) -> None:
+    if isinstance(node, PDFDictionary):
+        node[key] = PDFString(value) if isinstance(value, str) else value
+    else:
+        setattr(node, key, value)
 
 
 def _pdf_date(moment: dt.datetime) -> str:
-    return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+    return moment.astimezone(dt.timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
-def finish(
-    pdf: bytes,
-    *,
-    button_tips: dict[tuple[str, str], str],
-    title: str,
-    author: str,
-    subject: str,
-    keywords: str,
-    language: str,
-    date: dt.datetime,
-) -> bytes:
-    """Add what ReportLab cannot: field tree, full metadata (Info and XMP), title bar, /Lang, tab order."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    _tidy_fields(writer, button_tips)
-    _field_tree(writer)
-    stamp = _pdf_date(date)
-    writer.add_metadata(
-        {
-            "/Title": title,
-            "/Author": author,
-            "/Subject": subject,
-            "/Keywords": keywords,
-            "/Creator": "mentoring-handbook",
-            "/Producer": "ReportLab and pypdf",
-            "/CreationDate": stamp,
-            "/ModDate": stamp,
-        }
-    )
-    xmp = XmpInformation.create()
-    xmp.dc_title = {"x-default": title}
-    xmp.dc_creator = [author]
-    xmp.dc_description = {"x-default": subject}
-    xmp.dc_language = [language]
-    xmp.dc_format = "application/pdf"
-    xmp.pdf_keywords = keywords
-    xmp.pdf_producer = "ReportLab and pypdf"
-    xmp.xmp_creator_tool = "mentoring-handbook"
-    xmp.xmp_create_date = xmp.xmp_modify_date = xmp.xmp_metadata_date = date
-    writer.xmp_metadata = xmp
-    root = writer.root_object
-    root[NameObject("/Lang")] = TextStringObject(language)
-    root[NameObject("/ViewerPreferences")] = DictionaryObject({NameObject("/DisplayDocTitle"): BooleanObject(True)})
-    for page in writer.pages:
-        page[NameObject("/Tabs")] = NameObject("/S")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+def _xmp(meta: Meta) -> bytes:
+    """XMP metadata: what PDF/UA checkers and document managers read instead of the Info dictionary."""
+    stamp = meta.date.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    title, author, subject = (escape(s) for s in (meta.title, meta.author, meta.subject))
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+ xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
+<dc:language><rdf:Bag><rdf:li>{escape(meta.language)}</rdf:li></rdf:Bag></dc:language>
+<pdf:Keywords>{escape(meta.keywords)}</pdf:Keywords><pdf:Producer>{PRODUCER}</pdf:Producer>
+<xmp:CreatorTool>{CREATOR}</xmp:CreatorTool><xmp:CreateDate>{stamp}</xmp:CreateDate>
+<xmp:ModifyDate>{stamp}</xmp:ModifyDate><xmp:MetadataDate>{stamp}</xmp:MetadataDate>
+</rdf:Description></rdf:RDF></x:xmpmeta>
+<?xpacket end="r"?>""".encode()
+
+
+def metadata(doc: PDFDocument, meta: Meta) -> None:
+    """Info dictionary and XMP with the build date (never the clock), /Lang and the title in the title bar."""
+    info = doc.info
+    info.title, info.author, info.subject, info.keywords = meta.title, meta.author, meta.subject, meta.keywords
+    info.creator, info.producer = CREATOR, PRODUCER
+    stamp = _pdf_date(meta.date)
+    info._dateFormatter = lambda *_: stamp
+    # No filter: XMP stays readable to tools that scan the file for it.
+    stream = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}), _xmp(meta))
+    doc.Catalog.Metadata = stream
+    doc.Catalog.Lang = PDFString(meta.language)
+    doc.Catalog.ViewerPreferences = PDFDictionary({"DisplayDocTitle": "true"})
+
+
+def tab_order(pages: list[object]) -> None:
+    """Tab through fields in structure order on every page, which is the order they were drawn: reading order."""
+    for page in pages:
+        page.__NoDefault__ = [*page.__NoDefault__, "Tabs"]
+        page.Tabs = PDFName("S")

@@ -106,7 +106,7 @@ STANDARD = Fonts("Helvetica", "Helvetica-Bold")
 
 
 @functools.cache
-def _dejavu() -> Fonts:
+def dejavu() -> Fonts:
     pdfmetrics.registerFont(TTFont("DejaVuSans", str(_FONTS / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(_FONTS / "DejaVuSans-Bold.ttf")))
     return Fonts("DejaVuSans", "DejaVuSans-Bold")
@@ -117,7 +117,7 @@ def fonts_for(texts: list[str]) -> Fonts:
     try:
         "\n".join(texts).encode("cp1252")
     except UnicodeEncodeError:
-        return _dejavu()
+        return dejavu()
     return STANDARD
 
 

@@ -1,0 +1,213 @@
+"""Text in any Latin, Greek or Cyrillic script prints in the forms; anything else is warned about, located.
+
+Also the forms' accessibility as a screen reader meets it: fields in reading order, a tooltip on every
+widget, and a structure tree that ties each widget to a Form element.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from generator.formdefs import CATALOGUE
+from generator.forms import load_form_definitions, render_forms
+from generator.program import load_program
+from generator.sources import Sources
+
+from .conftest import EXAMPLE
+
+GREEK, CYRILLIC, LATIN = "Υπουργείο Περιβάλλοντος", "Министерство природных ресурсов", "Ministère de l'Écologie"
+INTERNATIONAL = (
+    ("agency: Department of Public Lands and Waters", f'agency: "{GREEK}"'),
+    ("  - Using computer software\n", f"  - Using computer software\n  - {CYRILLIC}\n  - {LATIN}, Łódź, Øresund\n"),
+    ("  - label: Poor\n", "  - label: Слабо\n"),
+    ("  - label: Fair\n", "  - label: Μέτρια\n"),
+)
+
+
+def reader(pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf))
+
+
+def render(path: Path) -> dict[str, bytes]:
+    sources = Sources(path)
+    return render_forms(load_program(sources), sources)
+
+
+@pytest.fixture(scope="module")
+def example_pdfs() -> dict[str, bytes]:
+    return render(EXAMPLE)
+
+
+@pytest.fixture
+def international(program_copy, caplog) -> tuple[dict[str, bytes], list[str]]:
+    with caplog.at_level(logging.WARNING):
+        pdfs = render(program_copy(*INTERNATIONAL))
+    return pdfs, [r.getMessage() for r in caplog.records]
+
+
+def _text(pdf: bytes) -> str:
+    if shutil.which("pdftotext"):
+        return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return "".join(page.extract_text() for page in reader(pdf).pages)
+
+
+def test_greek_cyrillic_and_latin_print_without_warnings(international) -> None:
+    pdfs, warnings = international
+    assert warnings == []
+    application = _text(pdfs["mentor-application"])
+    for text in (GREEK, CYRILLIC, LATIN, "Łódź", "Øresund"):
+        assert text in application
+    evaluation = _text(pdfs["mentor-evaluation"])
+    assert "Слабо" in evaluation and "Μέτρια" in evaluation
+
+
+def test_options_in_any_script_get_distinct_ascii_names(international) -> None:
+    pdfs, _ = international
+    fields = reader(pdfs["mentor-application"]).get_fields()
+    assert "offer.skills.ministerstvo_prirodnykh_resursov" in fields
+    assert "offer.skills.ministere_de_lecologie_lodz_oresund" in fields
+    grid = reader(pdfs["mentor-evaluation"]).get_fields()["ratings.questions.1.rating"]
+    assert {"/slabo", "/metria"} <= set(grid["/_States_"])
+
+
+def test_a_prefilled_greek_value_is_drawn_with_the_embedded_font(international) -> None:
+    pdfs, _ = international
+    pdf = reader(pdfs["mentor-application"])
+    agency = next(a.get_object() for a in pdf.pages[0]["/Annots"] if a.get_object().get("/TU") == "Agency")
+    assert agency["/V"] == GREEK
+    look = agency["/AP"]["/N"].get_object()
+    fonts = [f.get_object()["/BaseFont"] for f in look["/Resources"]["/Font"].values()]
+    assert fonts and all("DejaVuSans" in font for font in fonts)
+    assert b" Tj" in look.get_data()
+    # The reader's font for what a participant types stays a standard one every reader has.
+    assert "/Helv" in agency["/DA"]
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs poppler's pdftoppm")
+def test_the_prefilled_greek_value_shows_ink_in_its_box(international) -> None:
+    pdfs, _ = international
+    pdf = reader(pdfs["mentor-application"])
+    agency = next(a.get_object() for a in pdf.pages[0]["/Annots"] if a.get_object().get("/TU") == "Agency")
+    x0, y0, x1, y1 = (float(v) for v in agency["/Rect"])
+    height = float(pdf.pages[0].mediabox.height)
+    dpi = 72
+    image = subprocess.run(
+        ["pdftoppm", "-gray", "-r", str(dpi), "-f", "1", "-l", "1", "-"],
+        input=pdfs["mentor-application"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", image)
+    assert header
+    width = int(header.group(1))
+    pixels = image[header.end() :]
+    # Inside the border: dark pixels only if the value's glyphs were drawn.
+    inside = [
+        pixels[row * width + col]
+        for row in range(int(height - y1) + 4, int(height - y0) - 4)
+        for col in range(int(x0) + 4, int(x1) - 4)
+    ]
+    assert min(inside) < 100
+
+
+def test_text_the_fonts_cannot_show_is_warned_about_with_its_key(program_copy, caplog) -> None:
+    path = program_copy(("  - Using computer software\n", "  - Using computer software\n  - 漢字 planning\n"))
+    with caplog.at_level(logging.WARNING):
+        pdfs = render(path)
+    assert set(pdfs) == set(CATALOGUE)  # a warning, not a failure
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "漢字" in text)
+    (message,) = [r.getMessage() for r in caplog.records if "漢" in r.getMessage()]
+    assert re.fullmatch(
+        rf".*program\.yaml:{line}:5: skills\.\d+: the forms' fonts cannot show '漢' \(U\+6F22\), '字' \(U\+5B57\); .*",
+        message,
+    ), message
+
+
+# --- accessibility -------------------------------------------------------------------------------
+
+TOLERANCE = 6.0
+"""Points: widgets whose tops differ less than this sit on one line (a row's boxes are top-aligned)."""
+
+
+def reading_order(widgets: list[tuple[int, list[float]]]) -> list[int]:
+    """Widget indices top to bottom, and left to right within a line."""
+    by_top = sorted(widgets, key=lambda w: -w[1][3])
+    lines: list[list[tuple[int, list[float]]]] = []
+    for widget in by_top:
+        if lines and lines[-1][0][1][3] - widget[1][3] <= TOLERANCE:
+            lines[-1].append(widget)
+        else:
+            lines.append([widget])
+    return [index for line in lines for index, _ in sorted(line, key=lambda w: w[1][0])]
+
+
+def terminal_widgets(field: object) -> list[object]:
+    node = field.get_object()
+    if "/Kids" not in node:
+        return [node]
+    return [w for kid in node["/Kids"] for w in terminal_widgets(kid)]
+
+
+@pytest.mark.parametrize("form_id", CATALOGUE)
+def test_fields_are_announced_in_reading_order(example_pdfs, form_id: str) -> None:
+    pdf = reader(example_pdfs[form_id])
+    annotations = []
+    for page in pdf.pages:
+        assert page["/Tabs"] == "/S"
+        widgets = [a.get_object() for a in page.get("/Annots", [])]
+        rects = [(i, [float(v) for v in w["/Rect"]]) for i, w in enumerate(widgets)]
+        assert reading_order(rects) == list(range(len(widgets)))
+        annotations += [w.indirect_reference for w in widgets]
+    fields = [w.indirect_reference for f in pdf.trailer["/Root"]["/AcroForm"]["/Fields"] for w in terminal_widgets(f)]
+    assert fields == annotations
+
+
+@pytest.mark.parametrize("form_id", CATALOGUE)
+def test_every_widget_has_a_tooltip_and_a_form_element(example_pdfs, form_id: str) -> None:
+    pdf = reader(example_pdfs[form_id])
+    root = pdf.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] is True or root["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    tree = root["/StructTreeRoot"]
+    numbers = tree["/ParentTree"]["/Nums"]
+    parents = {numbers[i]: numbers[i + 1] for i in range(0, len(numbers), 2)}
+    for page in pdf.pages:
+        for annotation in page.get("/Annots", []):
+            widget = annotation.get_object()
+            assert widget.get("/TU"), f"{widget.get('/T')} has no tooltip"
+            element = parents[widget["/StructParent"]].get_object()
+            assert element["/S"] == "/Form"
+            assert element["/K"].raw_get("/Obj").idnum == annotation.idnum
+    document = tree["/K"].get_object()
+    kinds = [kid.get_object()["/S"] for kid in document["/K"]]
+    assert kinds[0] == "/H1" and "/H2" in kinds and "/P" in kinds
+
+
+@pytest.mark.parametrize("form_id", ["mentor-evaluation", "mentoring-agreement"])
+def test_marked_content_matches_the_parent_tree(example_pdfs, form_id: str) -> None:
+    pdf = reader(example_pdfs[form_id])
+    numbers = pdf.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    parents = {numbers[i]: numbers[i + 1] for i in range(0, len(numbers), 2)}
+    for page in pdf.pages:
+        content = page.get_contents().get_data().decode("latin-1")
+        mcids = [int(m) for m in re.findall(r"<</MCID (\d+)>> BDC", content)]
+        assert mcids == list(range(len(mcids)))
+        assert content.count("BDC") + content.count("BMC") == content.count("EMC")
+        assert len(parents[page["/StructParents"]]) == len(mcids)
+
+
+def test_files_other_than_yaml_in_forms_are_ignored(example_folder: Path) -> None:
+    forms = example_folder.parent / "forms"
+    forms.mkdir()
+    (forms / "README.md").write_text("# Notes for our forms\n", encoding="utf-8")
+    (forms / "draft.yaml.bak").write_text("not: [valid", encoding="utf-8")
+    sources = Sources(example_folder)
+    assert list(load_form_definitions(load_program(sources), sources)) == list(CATALOGUE)
