@@ -146,6 +146,23 @@ def test_filled_fields_read_back(example) -> None:
     assert {name: filled[name]["/V"] for name in values} == values
 
 
+@pytest.mark.parametrize("form_id", ["mentor-evaluation", "activity-log"])
+def test_filling_one_field_shows_in_that_field_only(example, form_id: str) -> None:
+    """A filler that rewrites a widget's appearance in place must not paint look-alike empty fields too."""
+    _, _, _, pdfs = example
+    writer = PdfWriter(clone_from=reader(pdfs[form_id]))
+    text_widgets = [
+        annot.get_object()
+        for page in writer.pages
+        for annot in page.get("/Annots", [])
+        if annot.get_object().get("/FT", annot.get_object().get("/Parent", {}).get("/FT")) == "/Tx"
+    ]
+    first = full_name(text_widgets[0])
+    writer.update_page_form_field_values(None, {first: "Zebra Quokka"}, auto_regenerate=False)
+    painted = [full_name(w) for w in text_widgets if b"Zebra Quokka" in w["/AP"]["/N"].get_object().get_data()]
+    assert painted == [first]
+
+
 def test_checkboxes_and_radios_read_back(example) -> None:
     _, _, _, pdfs = example
     writer = PdfWriter(clone_from=reader(pdfs["mentor-evaluation"]))

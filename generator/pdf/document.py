@@ -70,6 +70,7 @@ class _AcroForm(AcroForm):
         self._font_refs: dict[str | None, tuple[str, str]] = {}
         self._appearances: dict[str, object] = {}
         self._normal: dict[str, object] = {}
+        self._text_fields = 0
 
     def makeFont(self, fontName: str | None) -> tuple[str, str]:
         if fontName not in self._font_refs:
@@ -87,6 +88,19 @@ class _AcroForm(AcroForm):
         return self._appearances[cache]
 
     def txAP(self, key: str, value: str, iFontName: str, rFontName: str, fontSize: float, **kwargs: object) -> object:
+        """Each text field gets its own appearance stream, never one shared with a look-alike field.
+
+        ReportLab shares identical appearance streams; a filler that rewrites a field's appearance in
+        place (pypdf does) would then show one field's value in every empty field of the same size.
+        """
+        appearance = self._text_appearance(key, value, iFontName, rFontName, fontSize, **kwargs)
+        self._text_fields += 1
+        appearance._af_refstr += f"\n% field {self._text_fields}"
+        return appearance
+
+    def _text_appearance(
+        self, key: str, value: str, iFontName: str, rFontName: str, fontSize: float, **kwargs: object
+    ) -> object:
         """A pre-filled value outside Windows-1252 is drawn in the embedded font, so it shows, not boxes.
 
         /DA stays Helvetica: a reader redraws typed text with the /DA font, and a subset of DejaVu holds
