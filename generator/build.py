@@ -1,17 +1,23 @@
 """`handbook build` and `handbook serve`: MkDocs driven through its Python API, never writing into content/.
 
 A build goes to a temporary folder beside the target and is swapped in only when it succeeded, so a failed or
-interrupted build leaves the last good site in place.
+interrupted build leaves the last good site in place. On Linux the swap is one atomic exchange, so there is no
+moment without a site; elsewhere it is two renames, and the next build repairs what a kill between them left.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import datetime as dt
+import errno
+import functools
 import logging
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -20,11 +26,13 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from .mkdocs_plugin import PROGRAM_ENV, HandbookPlugin
+from .model import Program
 from .problems import InputError, Problem
 from .site import RenderedSite, render_site
 from .sources import Sources, defaults_root
 
 _NEW, _OLD = ".new-", ".old-"
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
 _LOG_HANDLER = logging.StreamHandler()
 
 
@@ -62,9 +70,36 @@ def _check_replaceable(target: Path, sources: Sources, marker: str) -> None:
         raise OutputError(f"{target} is not empty and has no {marker} from an earlier run; choose another folder")
 
 
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """Linux's renameat2(2) from libc, or None where there is none (other systems, old C libraries)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        call = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    call.restype = ctypes.c_int
+    return call
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one atomic step; False when the system or file system cannot, so rename instead."""
+    call = _renameat2()
+    if call is None:
+        return False
+    if call(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
 @contextlib.contextmanager
 def replacing(target: Path, sources: Sources, marker: str) -> Iterator[Path]:
-    """A fresh folder to fill; on success it replaces `target` (old one renamed away, new renamed in, old deleted).
+    """A fresh folder to fill; on success it replaces `target` (swapped in one step, or old out then new in).
 
     Only a missing or empty folder, or one holding `marker` (what an earlier run wrote), is replaced.
     """
@@ -79,6 +114,9 @@ def replacing(target: Path, sources: Sources, marker: str) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
+    if target.exists() and exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # now the old site; a kill here leaves a .new- folder to _recover
+        return
     old = new.with_name(new.name.replace(_NEW, _OLD))
     if target.exists():
         target.rename(old)
@@ -117,10 +155,40 @@ def build_into(site: RenderedSite, site_dir: Path) -> None:
             raise _mkdocs_problem(sources, f"MkDocs failed: {exc}") from None
 
 
-def build_site(program_file: Path, out_dir: Path) -> RenderedSite:
-    """Render, build into a folder beside out_dir, then swap it in; InputError leaves out_dir untouched."""
-    site = render_site(Sources(program_file))
-    with replacing(out_dir, site.sources, "index.html") as new:
+def source_date(program: Program) -> str:
+    """SOURCE_DATE_EPOCH as set, else the program's start: the date the PDFs and calendar already use when unset.
+
+    Derived from program.yaml's contents rather than file times, so a fresh checkout of the same files gives the
+    same site as the working copy, and `handbook build` gives the PDFs `handbook forms` and `mkdocs build` give.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return epoch
+    start = dt.datetime.combine(program.schedule.start, dt.time(), tzinfo=dt.timezone.utc)
+    return str(max(0, int(start.timestamp())))
+
+
+@contextlib.contextmanager
+def _source_date_epoch(value: str) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH for MkDocs' dates (sitemap lastmod, sitemap.xml.gz's mtime) during one build."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def build_site(program_file: Path, out_dir: Path, *, use_cache: bool = True) -> RenderedSite:
+    """Render, build into a folder beside out_dir, then swap it in; InputError leaves out_dir untouched.
+
+    Two builds of the same inputs give the same bytes, with or without SOURCE_DATE_EPOCH.
+    """
+    site = render_site(Sources(program_file), use_cache=use_cache)
+    with replacing(out_dir, site.sources, "index.html") as new, _source_date_epoch(source_date(site.program)):
         build_into(site, new)
     return site
 

@@ -126,8 +126,13 @@ def forms(program_file: Path, output: Path) -> None:
     show_default=True,
     help="Folder to publish; replaced only when the whole build succeeded.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Render every page and PDF afresh, ignoring and not updating .handbook-cache/ beside program.yaml.",
+)
 @reports_input_errors
-def build(program_file: Path, out_dir: Path) -> None:
+def build(program_file: Path, out_dir: Path, no_cache: bool) -> None:
     """Build the handbook site and its PDF forms into a folder ready to publish."""
     import logging
 
@@ -135,7 +140,7 @@ def build(program_file: Path, out_dir: Path) -> None:
 
     show_mkdocs_log(logging.WARNING)
     try:
-        site = build_site(program_file, out_dir)
+        site = build_site(program_file, out_dir, use_cache=not no_cache)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     pdfs = sum(1 for path in site.files if path.startswith("forms/") and path.endswith(".pdf"))

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from .calendar import program_calendar
-from .forms import form_infos, render_forms
-from .generated import generated_pages
+from .cache import FOLDER, Cache, build_digest, digest, pack, unpack
 from .model import Program
-from .pages import form_links, milestone_views, render_pages
 from .problems import InputError, Problem
-from .program import load_program
 from .sources import Sources, defaults_root
+
+if TYPE_CHECKING:
+    from .forms import FormInfo
 
 CALENDAR = "program.ics"
 
@@ -40,11 +40,35 @@ def _assets(sources: Sources) -> dict[str, bytes]:
     }
 
 
-def render_site(sources: Sources) -> RenderedSite:
-    """Render everything, or raise InputError with every problem found in the program, forms and pages."""
+def render_site(sources: Sources, *, use_cache: bool = True) -> RenderedSite:
+    """Render everything, or raise InputError with every problem found in the program, forms and pages.
+
+    With the cache, unchanged inputs give the last result without rendering (or importing the renderers), and
+    unchanged forms keep their PDFs when only pages or other forms changed.
+    """
+    cache = Cache(sources.root / FOLDER) if use_cache else None
+    if cache is None:
+        return _render(sources, None)
+    key = _site_key(sources)
+    site = _cached_site(cache.get(key), sources)
+    if site is None:
+        site = _render(sources, cache)
+        cache.put(key, _packed_site(site))
+        cache.prune()
+    return site
+
+
+def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
+    # Imported here, not at the top: a cached rebuild needs none of them, and they (ReportLab, pypdf, Babel,
+    # icalendar) are most of what a rebuild would otherwise spend beyond MkDocs' own time.
+    from .calendar import program_calendar
+    from .generated import generated_pages
+    from .pages import form_links, milestone_views, render_pages
+    from .program import load_program
+
     program = load_program(sources)
-    forms = form_links(form_infos(program, sources))  # broken forms stop here: pages would only echo them
-    pdfs = render_forms(program, sources)
+    infos, pdfs = _forms(program, sources, cache)  # broken forms stop here: pages would only echo them
+    forms = form_links(infos)
     problems: list[Problem] = []
     pages: dict[str, str] = {}
     try:
@@ -64,6 +88,99 @@ def render_site(sources: Sources) -> RenderedSite:
     if program.program.logo:
         logo = f"assets/logo{PurePosixPath(program.program.logo).suffix.lower()}"
         files[logo] = (sources.root / program.program.logo).read_bytes()
+    return RenderedSite(program, sources, files, logo)
+
+
+def _forms(program: Program, sources: Sources, cache: Cache | None) -> tuple[list[FormInfo], dict[str, bytes]]:
+    """Catalogue entries and PDFs of the enabled forms; definitions are loaded (once) only if some form changed.
+
+    A form's key covers all that shapes its PDF: the validated program, its definition file, the logo, the tool
+    (code, fonts, library versions) and SOURCE_DATE_EPOCH. Any change to program.yaml thus renders every form.
+    """
+    from . import forms as api  # looked up at call time, so a test can count render_form calls
+    from .formdefs import ordered_ids
+
+    files = sources.form_files()
+    enabled = [form_id for form_id in ordered_ids(list(files)) if program.form_enabled(form_id)]
+    keys: dict[str, str] = {}
+    cached: dict[str, tuple[FormInfo, bytes]] = {}
+    if cache is not None:
+        logo = (sources.root / program.program.logo).read_bytes() if program.program.logo else b""
+        shared = (build_digest(), program.model_dump_json(), logo)
+        keys = {form_id: digest("form", *shared, form_id, files[form_id].read_bytes()) for form_id in enabled}
+        for form_id, key in keys.items():
+            entry = _cached_form(form_id, cache.get(key))
+            if entry is not None:
+                cached[form_id] = entry
+    if len(cached) == len(enabled):
+        return [cached[form_id][0] for form_id in enabled], {form_id: cached[form_id][1] for form_id in enabled}
+    definitions = api.load_form_definitions(program, sources)  # InputError lists every problem in every form
+    infos = [api.FormInfo(f.id, f.title, f.description, f.who) for f in definitions.values()]
+    pdfs = {}
+    for info in infos:
+        if info.id in cached:
+            pdfs[info.id] = cached[info.id][1]
+            continue
+        pdfs[info.id] = api.render_form(program, definitions[info.id], sources)
+        if cache is not None:
+            meta = {"title": info.title, "description": info.description, "who": info.who}
+            cache.put(keys[info.id], pack(meta, [pdfs[info.id]]))
+    return infos, pdfs
+
+
+def _cached_form(form_id: str, entry: bytes | None) -> tuple[FormInfo, bytes] | None:
+    if entry is None:
+        return None
+    from .forms import FormInfo
+
+    try:
+        meta, (pdf,) = unpack(entry)
+        return FormInfo(form_id, meta["title"], meta["description"], meta["who"]), pdf
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _site_key(sources: Sources) -> str:
+    """Every file a render may read, by name and bytes, except the logo: its path is known only after loading."""
+    parts: list[bytes | str] = [build_digest(), sources.program_file.read_bytes()]
+    for kind, found in (("content", sources.pages()), ("forms", sources.form_files())):
+        for name, path in found.items():
+            if path.is_file():
+                parts += [f"{kind}/{name}", path.read_bytes()]
+    return digest("site", *parts)
+
+
+def _packed_site(site: RenderedSite) -> bytes:
+    names = list(site.files)
+    meta = {
+        "program": site.program.model_dump_json(),
+        "logo": site.logo,
+        "files": [[name, isinstance(site.files[name], str)] for name in names],
+    }
+    blobs = [v.encode("utf-8") if isinstance(v, str) else v for v in site.files.values()]
+    return pack(meta, blobs)
+
+
+def _cached_site(entry: bytes | None, sources: Sources) -> RenderedSite | None:
+    """The stored render, if intact and its logo (read after the key was made) is still the same file."""
+    if entry is None:
+        return None
+    try:
+        meta, blobs = unpack(entry)
+        program = Program.model_validate_json(meta["program"])
+        files = {
+            name: blob.decode("utf-8") if text else blob
+            for (name, text), blob in zip(meta["files"], blobs, strict=True)
+        }
+        logo = meta["logo"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if program.program.logo:
+        try:
+            if (sources.root / program.program.logo).read_bytes() != files[logo]:
+                return None
+        except OSError:
+            return None  # the logo went missing: load_program reports it where it belongs
     return RenderedSite(program, sources, files, logo)
 
 

@@ -1,0 +1,205 @@
+"""Builds coordinators can rely on: cached, deterministic, offline, and never leaving a broken site behind."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from pypdf import PdfReader
+
+import generator.forms
+from generator.build import build_site, exchange
+from generator.cache import FOLDER
+from generator.cli import main
+from generator.program import load_program
+from generator.sources import Sources
+
+from .conftest import EXAMPLE, ROOT
+
+PROGRAM = load_program(Sources(EXAMPLE))
+ENABLED = sorted(p.stem for p in (ROOT / "forms").glob("*.yaml") if PROGRAM.form_enabled(p.stem))
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under folder by its relative path, with the digest of its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the forms the real renderer is asked for, in order."""
+    calls: list[str] = []
+    real: Callable[..., bytes] = generator.forms.render_form
+
+    def counting(program, form, sources) -> bytes:  # type: ignore[no-untyped-def]
+        calls.append(form.id)
+        return real(program, form, sources)
+
+    monkeypatch.setattr(generator.forms, "render_form", counting)
+    return calls
+
+
+def test_a_rebuild_renders_only_the_forms_whose_inputs_changed(program_copy, tmp_path: Path, renders) -> None:
+    program_file = program_copy()
+    site = tmp_path / "site"
+    build_site(program_file, site)
+    assert sorted(renders) == ENABLED
+    first = tree(site)
+
+    renders.clear()
+    build_site(program_file, site)
+    assert renders == [], "nothing changed, yet forms were rendered again"
+    assert tree(site) == first
+
+    (program_file.parent / "content").mkdir()
+    (program_file.parent / "content" / "index.md").write_text("# Welcome\n\nHello from {{ program.short_name }}.\n")
+    build_site(program_file, site)
+    assert renders == [], "a page changed, not a form"
+    assert "Hello from Bridges" in (site / "index.html").read_text(encoding="utf-8")
+
+    text = program_file.read_text(encoding="utf-8")
+    program_file.write_text(text.replace("  - Negotiating\n", "  - Negotiating contracts\n"), encoding="utf-8")
+    build_site(program_file, site)
+    assert sorted(renders) == ENABLED, "every form's key holds the whole program"
+    assert tree(site)["forms/mentee-application.pdf"] != first["forms/mentee-application.pdf"]
+
+    renders.clear()
+    (program_file.parent / "forms").mkdir()
+    plan = (ROOT / "forms" / "action-plan.yaml").read_text(encoding="utf-8")
+    (program_file.parent / "forms" / "action-plan.yaml").write_text(plan.replace("Mentoring action plan", "Our plan"))
+    build_site(program_file, site)
+    assert renders == ["action-plan"]
+    assert "Our plan" in (site / "forms.html").read_text(encoding="utf-8")
+
+
+def test_a_damaged_cache_is_rendered_again_and_no_cache_bypasses_it(program_copy, tmp_path: Path, renders) -> None:
+    program_file = program_copy()
+    build_site(program_file, tmp_path / "first")
+    entries = sorted((program_file.parent / FOLDER).iterdir())
+    assert len(entries) == len(ENABLED) + 1  # one per form and one for the whole render
+    for number, entry in enumerate(entries):
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2] if number % 2 else data[:-1] + bytes([data[-1] ^ 1]))
+
+    renders.clear()
+    build_site(program_file, tmp_path / "second")
+    assert sorted(renders) == ENABLED
+    assert tree(tmp_path / "second") == tree(tmp_path / "first")
+
+    renders.clear()
+    before = tree(program_file.parent / FOLDER)
+    result = CliRunner().invoke(main, ["build", "--no-cache", "-p", str(program_file), "-o", str(tmp_path / "third")])
+    assert result.exit_code == 0, result.output
+    assert sorted(renders) == ENABLED
+    assert tree(program_file.parent / FOLDER) == before, "--no-cache must not write the cache either"
+    assert tree(tmp_path / "third") == tree(tmp_path / "first")
+
+
+def test_two_builds_give_the_same_bytes_with_and_without_source_date_epoch(
+    program_copy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program_file = program_copy()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    build_site(program_file, tmp_path / "a", use_cache=False)
+    assert "SOURCE_DATE_EPOCH" not in os.environ, "the build must not leak its date into the process"
+    time.sleep(1.1)  # a date taken from the clock (sitemap.xml.gz's mtime has seconds) would now differ
+    build_site(program_file, tmp_path / "b")  # fills the cache
+    build_site(program_file, tmp_path / "c")  # from the cache
+    assert tree(tmp_path / "a") == tree(tmp_path / "b") == tree(tmp_path / "c")
+    assert "<lastmod>2027-02-01</lastmod>" in (tmp_path / "a" / "sitemap.xml").read_text(encoding="utf-8")
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_site(program_file, tmp_path / "d", use_cache=False)
+    time.sleep(1.1)
+    build_site(program_file, tmp_path / "e")
+    assert tree(tmp_path / "d") == tree(tmp_path / "e")
+    assert "<lastmod>2023-11-14</lastmod>" in (tmp_path / "d" / "sitemap.xml").read_text(encoding="utf-8")
+    assert b"20231114221320" in (tmp_path / "d" / "forms" / "action-plan.pdf").read_bytes()  # CreationDate
+
+
+NO_NETWORK = """
+import socket, sys
+
+def refuse(*args, **kwargs):
+    sys.stderr.write(f"NETWORK ACCESS {args!r}\\n")
+    raise OSError("no network during a build")
+
+socket.socket.connect = socket.socket.connect_ex = socket.socket.sendto = refuse
+socket.getaddrinfo = socket.gethostbyname = socket.gethostbyname_ex = socket.create_connection = refuse
+
+from generator.cli import main
+main(sys.argv[1:], prog_name="handbook")
+"""
+
+
+def test_a_build_never_touches_the_network(program_copy, tmp_path: Path) -> None:
+    """Guards are installed before anything is imported, so import-time lookups would be caught too."""
+    program_file = program_copy(("  # logo: logo.png", "  logo: logo.png"))
+    Image.new("RGB", (8, 8), "teal").save(program_file.parent / "logo.png")
+    result = subprocess.run(
+        [sys.executable, "-c", NO_NETWORK, "build", "--no-cache", "-p", str(program_file), "-o", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "NETWORK ACCESS" not in result.stderr, result.stderr
+    assert len(list((tmp_path / "s" / "forms").glob("*.pdf"))) == len(ENABLED)
+
+
+def _whole(site: Path, files: set[str], names: list[str]) -> str:
+    """The site's program name, after checking the site is one complete build of one of `names`."""
+    assert site.is_dir(), "no site at all"
+    assert set(tree(site)) == files, "files missing or extra"
+    for pdf in site.glob("forms/*.pdf"):
+        assert len(PdfReader(pdf).pages) >= 1, pdf.name
+    found = {n for n in names for page in ("index.html", "forms.html") if n in (site / page).read_text("utf-8")}
+    assert len(found) == 1, f"pages from different builds: {found}"
+    return found.pop()
+
+
+def test_killing_a_build_at_any_moment_leaves_the_last_good_site(program_copy, tmp_path: Path) -> None:
+    program_file = program_copy()
+    site = tmp_path / "site"
+    build_site(program_file, site, use_cache=False)
+    files = set(tree(site))
+    names = ["Bridges Workplace Mentoring Program"]
+    command = [sys.executable, "-m", "generator", "build", "--no-cache", "-p", str(program_file), "-o", str(site)]
+    for number, delay in enumerate([0.2, 0.5, 0.8, 1.1, 1.4, 1.7, 2.0, 2.3, 2.6, 3.0]):
+        names.append(f"Kill Test {number} Program")
+        text = program_file.read_text(encoding="utf-8")
+        program_file.write_text(re.sub(r"(?m)^  name: .*$", f"  name: {names[-1]}", text, count=1), encoding="utf-8")
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        _whole(site, files, names)
+
+    subprocess.run(command, check=True, capture_output=True)
+    assert _whole(site, files, names) == names[-1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["prog", "site"], "leftovers of killed builds remain"
+
+
+def test_exchange_swaps_two_folders_in_one_step(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "which").write_text("a")
+    (tmp_path / "b" / "which").write_text("b")
+    if not exchange(tmp_path / "a", tmp_path / "b"):
+        pytest.skip("no atomic exchange on this system; builds fall back to two renames")
+    assert (tmp_path / "a" / "which").read_text() == "b"
+    assert (tmp_path / "b" / "which").read_text() == "a"
