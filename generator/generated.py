@@ -44,27 +44,31 @@ Using a keyboard or a screen reader? See
 {% endfor %}
 ## How to fill these forms with a keyboard or screen reader { #keyboard-and-screen-reader }
 
-Every field in these forms has a name that screen readers announce, and the fields follow the reading order of
-the page.
+Every field in these forms has a name that screen readers announce, and <kbd>Tab</kbd> moves through the fields
+in the order you read the page.
 
-- **Open the form in a PDF reader**, not a web page preview that cannot edit: Adobe Acrobat Reader, the PDF
-  viewer built into Firefox, Chrome or Edge, or Preview on a Mac. Save the file to your computer first so you keep
-  what you type.
+- **Open the form in a PDF reader that can fill forms.** Free ones: Adobe Acrobat Reader (Windows, Mac, phones),
+  which works best with screen readers; the viewer built into Firefox, Chrome or Edge; Preview on a Mac. Download
+  the form and save it to your computer first, so you keep what you type.
 - **Move between fields** with <kbd>Tab</kbd>, and back with <kbd>Shift</kbd>+<kbd>Tab</kbd>.
-- **Tick a checkbox** with <kbd>Space</kbd>. **Choose one option** in a group (a yes or no, a rating) with the
-  arrow keys.
-- **Start a new line** in a large text box with <kbd>Enter</kbd>; in a one-line box <kbd>Enter</kbd> or
+- **Tick or clear a checkbox** with <kbd>Space</kbd>.
+- **Choose one option** in a group (yes or no, a rating): <kbd>Tab</kbd> into the group, move between its options
+  with the arrow keys, and press <kbd>Space</kbd> to choose one.
+- **Type in a box** as usual. In a large box, <kbd>Enter</kbd> starts a new line; in a one-line box,
   <kbd>Tab</kbd> moves on.
-- **With a screen reader** (JAWS, NVDA, VoiceOver, Narrator), each field announces what to enter when it gets
-  focus. In Acrobat Reader, JAWS and NVDA switch to forms mode by themselves; if a field is read without its
-  name, switch to forms mode and move with <kbd>Tab</kbd>.
-- **Save often** with <kbd>Ctrl</kbd>+<kbd>S</kbd> (<kbd>Cmd</kbd>+<kbd>S</kbd> on a Mac), and check the saved copy
-  before you send it.
-- **Signatures**: print the filled form and sign it by hand, unless your agency tells you to sign in another way.
+- **With a screen reader** (JAWS, NVDA, VoiceOver, Narrator), each field says what to enter when it gets focus.
+  In Acrobat Reader, JAWS and NVDA switch to forms mode by themselves; if a field is read without its name,
+  switch to forms mode and move with <kbd>Tab</kbd>.
+- **Save** with <kbd>Ctrl</kbd>+<kbd>S</kbd> (<kbd>Cmd</kbd>+<kbd>S</kbd> on a Mac), often, and open the saved
+  copy once to check your answers are in it before you send it.
+- **Print** with <kbd>Ctrl</kbd>+<kbd>P</kbd> (<kbd>Cmd</kbd>+<kbd>P</kbd> on a Mac), filled in or blank.
+- **Sign** the printed form by hand, or, if your agency accepts electronic signatures, with your reader's
+  signature tool (in Acrobat Reader: *Fill & Sign*, then *Sign*).
 
-If a form does not work for you, or you need it in another format, contact {{ program.contact.name }}
-({{ program.contact.title }}) at [{{ program.contact.email }}](mailto:{{ program.contact.email }}) or
-{{ program.contact.phone }}; you will get a version that does.
+If a form does not work for you, or you need it in another format (large print or on paper, for example),
+contact {{ program.contact.name }} ({{ program.contact.title }}) at
+[{{ program.contact.email }}](mailto:{{ program.contact.email }}) or {{ program.contact.phone }}; you will get a
+version that does.
 """
 
 TIMELINE_PAGE = """\

@@ -33,6 +33,11 @@ from .sources import Sources
 
 PROGRAM_ENV = "HANDBOOK_PROGRAM"
 COLOR_CSS = "assets/program-color.css"
+KEYBOARD_JS = "assets/handbook-keyboard.js"
+ASSETS_DIR = Path(__file__).parent / "assets"
+"""The stylesheet and script every site gets, beside the generated colours."""
+THEME_DIR = Path(__file__).parent / "theme"
+"""Template overrides searched before Material's own (after a mkdocs.yml custom_dir): the page language."""
 _ACCENTS = frozenset(MATERIAL_COLORS) - {"brown", "grey", "blue grey", "black", "white"}  # Material has no such accents
 
 
@@ -46,8 +51,9 @@ class MaterialSettings:
     """Top-level keys filled in only where mkdocs.yml leaves them empty."""
     theme: dict[str, Any]
     files: dict[str, str] = field(default_factory=dict)
-    """Extra files the settings need (a stylesheet for a hex colour)."""
+    """Extra files the settings need: the colour and focus stylesheet, the header keyboard script."""
     extra_css: list[str] = field(default_factory=list)
+    extra_javascript: list[str] = field(default_factory=list)
 
 
 @cache
@@ -65,25 +71,157 @@ def material_language(tag: str) -> str:
     return "en"
 
 
-def _luminance(hex_color: str) -> float:
-    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    r, g, b = (x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in channels)
+MATERIAL_HEX = {
+    "red": "#ef5552",
+    "pink": "#e92063",
+    "purple": "#ab47bd",
+    "deep purple": "#7e56c2",
+    "indigo": "#4051b5",
+    "blue": "#2094f3",
+    "light blue": "#02a6f2",
+    "cyan": "#00bdd6",
+    "teal": "#009485",
+    "green": "#4cae4f",
+    "light green": "#8bc34b",
+    "lime": "#cbdc38",
+    "yellow": "#ffec3d",
+    "amber": "#ffc105",
+    "orange": "#ffa724",
+    "deep orange": "#ff6e42",
+    "brown": "#795649",
+    "grey": "#757575",
+    "blue grey": "#546d78",
+    "black": "#14161a",
+    "white": "#ffffff",
+}
+"""Material's primary colour for each palette name, so contrast is computed for names and hex colours alike."""
+
+WHITE, DARK_TEXT, PAGE = "#ffffff", "#000000de", "#ffffff"
+"""Header text choices (Material's own) and the light scheme's page background."""
+AA, AAA = 4.5, 7.0
+WHITE_TEXT_FROM = 2.5
+"""Headers keep white text when the colour gives it this much, then darken to AA: Material's mid tones (green,
+light blue, deep orange) stay white-on-colour; light ones (yellow, lime, amber, orange, cyan) get dark text."""
+HOVER_STEP, MOST = 1.4, 15.0
+"""Hover and focus are this much more contrasting than links (at least AAA, at most MOST), so they show a change."""
+_GREY_LINKS = "#4051b5"  # Material's link colour for its grey palettes: grey links would not read as links
+FOOTER = {  # opaque versions of Material's footer colours, whose translucent grey copyright text fails AA
+    "--md-footer-fg-color": "#ffffff",
+    "--md-footer-fg-color--light": "#e0e0e0",
+    "--md-footer-fg-color--lighter": "#c2c2c2",
+    "--md-footer-bg-color": "#212121",
+    "--md-footer-bg-color--dark": "#171717",
+}
+
+
+def _rgba(color: str) -> tuple[float, ...]:
+    """`#rrggbb` or `#rrggbbaa` as four channels from 0 to 1."""
+    digits = color.lstrip("#").ljust(8, "f")
+    return tuple(int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4, 6))
+
+
+def _hex(rgb: tuple[float, ...]) -> str:
+    """Opaque `#rrggbb` from channels 0 to 1 (an alpha channel is dropped)."""
+    return "#" + "".join(f"{round(min(1.0, max(0.0, x)) * 255):02x}" for x in rgb[:3])
+
+
+def flatten(color: str, background: str) -> str:
+    """The opaque colour a translucent `#rrggbbaa` shows over `background`, as contrast must be measured on it."""
+    *fg, alpha = _rgba(color)
+    bg = _rgba(background)[:3]
+    return _hex(tuple(alpha * f + (1 - alpha) * b for f, b in zip(fg, bg, strict=True)))
+
+
+def luminance(color: str) -> float:
+    """WCAG 2.1 relative luminance of an opaque colour."""
+    r, g, b = (x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in _rgba(color)[:3])
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def _color_css(hex_color: str) -> str:
-    """Material's `custom` primary colour, with header text black or white, whichever contrasts more."""
-    lum = _luminance(hex_color) + 0.05
-    text = "#000000de" if lum / 0.05 > 1.05 / lum else "#ffffff"
-    return (
-        ":root > * {\n"
-        f"  --md-primary-fg-color: {hex_color};\n"
-        f"  --md-primary-fg-color--light: {hex_color};\n"
-        f"  --md-primary-fg-color--dark: {hex_color};\n"
-        f"  --md-primary-bg-color: {text};\n"
-        f"  --md-primary-bg-color--light: {text};\n"
-        "}\n"
-    )
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2.1 contrast ratio (1 to 21) of text over an opaque background; the text may be translucent."""
+    a, b = luminance(flatten(foreground, background)), luminance(background)
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def readable_shade(color: str, background: str, target: float = AA) -> str:
+    """`color` mixed toward black or white (whichever `background` contrasts with more), only as far as `target`.
+
+    Mixing no further than needed keeps the program's hue and as much of its brightness as the ratio allows.
+    """
+    end = "#000000" if luminance(background) > 0.179 else "#ffffff"  # 0.179: where black and white contrast equally
+    start, stop = _rgba(color)[:3], _rgba(end)[:3]
+    for step in range(101):
+        shade = _hex(tuple(a + (b - a) * step / 100 for a, b in zip(start, stop, strict=True)))
+        if contrast(shade, background) >= target:
+            return shade
+    return end
+
+
+def _saturation(color: str) -> float:
+    """HSL saturation: greys get Material's indigo links, as grey links would not read as links."""
+    high, low = max(_rgba(color)[:3]), min(_rgba(color)[:3])
+    lightness = (high + low) / 2
+    return 0.0 if high == low else (high - low) / (1 - abs(2 * lightness - 1))
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Colours derived from program.color that all meet WCAG 2.1 AA in the light scheme."""
+
+    header: str
+    header_text: str
+    link: str
+    accent: str
+    """Hover and focus colour of links and buttons, darker than `link`; white text on it passes AAA."""
+
+    @classmethod
+    def from_color(cls, color: str) -> Palette:
+        """Keep the colour where its text already passes, else shift it only as far as 4.5:1 needs.
+
+        Light colours (yellow, lime, #ffcc00) keep their brightness under dark text; mid tones darken under white.
+        """
+        base = MATERIAL_HEX.get(color.lower(), color.lower())
+        text = WHITE if contrast(WHITE, base) >= WHITE_TEXT_FROM else DARK_TEXT
+        # Dark text is translucent, but only on colours so light that it passes with room to spare (over 6:1).
+        header = readable_shade(base, flatten(text, base))
+        link_base = base if _saturation(base) >= 0.2 else _GREY_LINKS
+        link = readable_shade(link_base, PAGE)
+        hover = min(MOST, max(AAA, HOVER_STEP * contrast(link, PAGE)))
+        return cls(header, text, link, readable_shade(link, PAGE, hover))
+
+    def css(self) -> str:
+        """CSS variables over Material's palette: the header on <body>, links only in the light scheme."""
+        header = {
+            "--md-primary-fg-color": self.header,
+            "--md-primary-fg-color--light": self.header,
+            "--md-primary-fg-color--dark": self.header,
+            "--md-primary-bg-color": self.header_text,
+            "--md-primary-bg-color--light": self.header_text,
+        }
+        light = {
+            "--md-typeset-a-color": self.link,
+            "--md-accent-fg-color": self.accent,
+            "--md-accent-fg-color--transparent": f"{self.accent}1a",
+            "--md-accent-bg-color": WHITE,
+            "--md-accent-bg-color--light": WHITE,
+            "--handbook-focus-color": self.accent,
+            **FOOTER,
+        }
+
+        def block(selector: str, values: dict[str, str]) -> str:
+            return selector + " {\n" + "".join(f"  {k}: {v};\n" for k, v in values.items()) + "}\n"
+
+        return block("body[data-md-color-primary]", header) + block(
+            '[data-md-color-scheme="default"][data-md-color-primary]', light
+        )
+
+
+def _stylesheet(color: str) -> str:
+    """The generated colours, then the shipped rules (focus ring, underlined links) that use them."""
+    rules = (ASSETS_DIR / "handbook.css").read_text(encoding="utf-8")
+    header = f"/* Generated from program.color {color!r} by the handbook plugin. */\n"
+    return f"{header}{Palette.from_color(color).css()}\n{rules}"
 
 
 def material_settings(site: RenderedSite) -> MaterialSettings:
@@ -97,9 +235,10 @@ def material_settings(site: RenderedSite) -> MaterialSettings:
         theme.update(logo=site.logo, favicon=site.logo)
     defaults = {"copyright": f"{info.agency}, {info.division}", "site_url": info.url}
     settings = MaterialSettings({"site_name": info.name}, defaults, theme)
-    if color.startswith("#"):
-        settings.files[COLOR_CSS] = _color_css(color)
-        settings.extra_css.append(COLOR_CSS)
+    settings.files[COLOR_CSS] = _stylesheet(color)
+    settings.extra_css.append(COLOR_CSS)
+    settings.files[KEYBOARD_JS] = (ASSETS_DIR / "handbook.js").read_text(encoding="utf-8")
+    settings.extra_javascript.append(KEYBOARD_JS)
     return settings
 
 
@@ -155,7 +294,22 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for key, value in self.settings.theme.items():
             config.theme[key] = apply_palette(config.theme.get(key), value) if key == "palette" else value
         config.extra_css.extend(css for css in self.settings.extra_css if css not in config.extra_css)
+        scripts = {str(js) for js in config.extra_javascript}
+        config.extra_javascript.extend(js for js in self.settings.extra_javascript if js not in scripts)
+        self._add_theme_overrides(config, site.program.program.language)
         return config
+
+    @staticmethod
+    def _add_theme_overrides(config: MkDocsConfig, language: str) -> None:
+        """<html lang> from program.language itself: Material's nearest translation may name another (fr for fr-CA).
+
+        The templates go right before Material's, so a custom_dir in mkdocs.yml still overrides them.
+        """
+        config.theme["handbook_language"] = language
+        dirs = config.theme.dirs
+        if str(THEME_DIR) not in dirs:
+            material_dir = str(Path(material.__file__).parent / "templates")
+            dirs.insert(dirs.index(material_dir) if material_dir in dirs else 0, str(THEME_DIR))
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None and self.settings is not None

@@ -1,57 +1,120 @@
 // Browser checks for pytest, in Debian's Chromium (never a downloaded browser build).
-//   node browser.mjs audit BASE_URL PAGE...          -> JSON {page: [violations]} from axe-core (WCAG 2.1 A/AA)
-//   node browser.mjs download BASE_URL LINK_TEXT OUT -> clicks from the home page to the page named
-//                                                       LINK_TEXT, clicks its first PDF link, saves it to OUT
+//   node browser.mjs audit BASE_URL [--width=N,...] PAGE... -> JSON {page: [violations]} from axe-core
+//                                                            (WCAG 2.1 A/AA), at each width (default 1280)
+//   node browser.mjs focus BASE_URL [--width=N] PAGE N   -> JSON list: the element each of N Tab presses focuses,
+//                                                            with its computed outline
+//   node browser.mjs drawer BASE_URL PAGE                -> JSON: at phone width, Tab to the menu button, press Enter
+//   node browser.mjs download BASE_URL LINK_TEXT OUT     -> clicks from the home page to the page named
+//                                                            LINK_TEXT, clicks its first PDF link, saves it to OUT
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
 const args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
               "--disable-component-update", "--disable-sync", "--disable-quic"];
+const PHONE = 390;
 
-async function audit(base, pages) {
-  const browser = await chromium.launch({ executablePath, args });
-  const results = {};
+// A fresh profile per run whose one setting is Chrome's "Download PDFs": Chromium's own viewer would otherwise
+// show the form instead of downloading it.
+async function withPage(width, work) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "handbook-chromium-"));
+  fs.mkdirSync(path.join(profile, "Default"));
+  fs.writeFileSync(path.join(profile, "Default", "Preferences"),
+                   JSON.stringify({ plugins: { always_open_pdf_externally: true } }));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath, args, acceptDownloads: true, viewport: { width, height: width > PHONE ? 900 : 844 },
+  });
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    for (const path of pages) {
-      await page.goto(new URL(path, base).href, { waitUntil: "load" });
-      const scan = await new AxeBuilder({ page })
-        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-        .analyze();
-      results[path] = scan.violations.map((v) => ({
-        id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, summary: n.failureSummary })),
-      }));
-    }
+    return await work(context.pages()[0] ?? await context.newPage());
   } finally {
-    await browser.close();
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
   }
-  process.stdout.write(JSON.stringify(results));
 }
 
-async function download(base, linkText, out) {
-  const browser = await chromium.launch({ executablePath, args });
-  try {
-    const context = await browser.newContext({ acceptDownloads: true });
-    const page = await context.newPage();
-    await page.goto(base, { waitUntil: "load" });
-    await page.getByRole("link", { name: linkText, exact: true }).first().click();
-    await page.waitForLoadState("load");
-    const link = page.locator("article a[href$='.pdf']").first();
-    const [file] = await Promise.all([page.waitForEvent("download"), link.click()]);
-    await file.saveAs(out);
-    process.stdout.write(JSON.stringify({ page: page.url(), href: await link.getAttribute("href") }));
-  } finally {
-    await browser.close();
+// Each page at each width, two tabs at a time; results under "page" for the first width, "page@WIDTH" for others.
+async function audit(first, base, paths, widths) {
+  const jobs = widths.flatMap((width, i) => paths.map((path) => ({ path, width, key: i ? `${path}@${width}` : path })));
+  const results = {};
+  const worker = async (page) => {
+    for (let job = jobs.shift(); job; job = jobs.shift()) {
+      await page.setViewportSize({ width: job.width, height: job.width > PHONE ? 900 : 844 });
+      await page.goto(new URL(job.path, base).href, { waitUntil: "load" });
+      const scan = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      results[job.key] = scan.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 10).map((n) => ({ target: n.target.join(" "), summary: n.failureSummary })),
+      }));
+    }
+  };
+  await Promise.all([worker(first), worker(await first.context().newPage())]);
+  return Object.fromEntries(Object.entries(results).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+// What a sighted keyboard user sees at each Tab stop: the element and the outline drawn around it.
+const describeFocus = () => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  return {
+    tag: el.tagName.toLowerCase(), role: el.getAttribute("role"), cls: el.className || "",
+    name: (el.getAttribute("aria-label") || el.textContent || el.getAttribute("placeholder") || "").trim().slice(0, 60),
+    outlineStyle: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth), outlineColor: style.outlineColor,
+    visible: box.width > 0 && box.height > 0 && style.visibility !== "hidden",
+  };
+};
+
+async function focus(page, base, path, count) {
+  await page.goto(new URL(path, base).href, { waitUntil: "load" });
+  const stops = [];
+  for (let i = 0; i < count; i++) {
+    await page.keyboard.press("Tab");
+    stops.push(await page.evaluate(describeFocus));
   }
+  return stops;
+}
+
+async function drawer(page, base, path) {
+  await page.goto(new URL(path, base).href, { waitUntil: "load" });
+  for (let tabs = 1; tabs <= 10; tabs++) {
+    await page.keyboard.press("Tab");
+    const label = await page.evaluate(() => document.activeElement?.getAttribute("for"));
+    if (label !== "__drawer") continue;
+    const before = await page.evaluate(describeFocus);
+    await page.keyboard.press("Enter");
+    const open = await page.evaluate(() => document.getElementById("__drawer").checked);
+    const expanded = await page.evaluate(() => document.querySelector(".md-header label[for=__drawer]").ariaExpanded);
+    return { tabs, focus: before, open, expanded };
+  }
+  return { tabs: null };
+}
+
+async function download(page, base, linkText, out) {
+  await page.goto(base, { waitUntil: "load" });
+  await page.getByRole("link", { name: linkText, exact: true }).first().click();
+  await page.waitForLoadState("load");
+  const link = page.locator("article a[href$='.pdf']").first();
+  const [file] = await Promise.all([page.waitForEvent("download"), link.click()]);
+  await file.saveAs(out);
+  return { page: page.url(), href: await link.getAttribute("href") };
 }
 
 const [command, base, ...rest] = process.argv.slice(2);
-if (command === "audit") await audit(base, rest);
-else if (command === "download") await download(base, rest[0], rest[1]);
-else {
-  console.error("usage: node browser.mjs audit BASE PAGE... | download BASE LINK_TEXT OUT");
+const widths = (rest.find((a) => a.startsWith("--width="))?.slice(8) || "1280").split(",").map(Number);
+const params = rest.filter((a) => !a.startsWith("--"));
+const commands = {
+  audit: (page) => audit(page, base, params, widths),
+  focus: (page) => focus(page, base, params[0], Number(params[1])),
+  drawer: (page) => drawer(page, base, params[0]),
+  download: (page) => download(page, base, params[0], params[1]),
+};
+if (!commands[command] || !base) {
+  console.error("usage: node browser.mjs audit|focus|drawer|download BASE_URL ... (see the top of this file)");
   process.exit(2);
 }
+const result = await withPage(command === "drawer" ? PHONE : widths[0], commands[command]);
+process.stdout.write(JSON.stringify(result));
