@@ -14,7 +14,7 @@ import yaml
 from mkdocs.utils.yaml import yaml_load
 
 from .build import config_file, replacing
-from .mkdocs_plugin import MaterialSettings, apply_palette, material_settings
+from .mkdocs_plugin import THEME_DIR, MaterialSettings, apply_palette, material_settings
 from .site import RenderedSite, render_site
 from .sources import Sources
 
@@ -33,6 +33,12 @@ def _without_handbook(plugins: Any) -> Any:
     return [p for p in plugins if p != "handbook" and not (isinstance(p, dict) and "handbook" in p)]
 
 
+def _copy_unless_present(source: str, target: str) -> None:
+    """A coordinator's own override of the same template wins over ours."""
+    if not Path(target).exists():
+        shutil.copy2(source, target)
+
+
 def export_config(
     raw: dict[str, Any], settings: MaterialSettings, source_dir: Path
 ) -> tuple[dict[str, Any], Path | None]:
@@ -45,14 +51,14 @@ def export_config(
     theme = {"name": theme} if isinstance(theme, str) else dict(theme)
     for key, value in settings.theme.items():
         theme[key] = apply_palette(theme.get(key), value) if key == "palette" else value
-    custom_dir = None
-    if theme.get("custom_dir"):
-        custom_dir = source_dir / theme["custom_dir"]
-        theme["custom_dir"] = OVERRIDES
+    custom_dir = source_dir / theme["custom_dir"] if theme.get("custom_dir") else None
+    # Our template overrides (the page language) travel in the export's custom_dir, beside the coordinator's.
+    theme["custom_dir"] = OVERRIDES
     config["theme"] = theme
-    config["extra_css"] = [*raw.get("extra_css", []), *settings.extra_css]
-    if not config["extra_css"]:
-        del config["extra_css"]
+    for key, ours in (("extra_css", settings.extra_css), ("extra_javascript", settings.extra_javascript)):
+        config[key] = [*raw.get(key, []), *ours]
+        if not config[key]:
+            del config[key]
     config["plugins"] = _without_handbook(raw.get("plugins", ["search"]))
     return config, custom_dir
 
@@ -75,6 +81,7 @@ def export_site(program_file: Path, out_dir: Path) -> RenderedSite:
                 target.write_bytes(content)
         if custom_dir is not None:
             shutil.copytree(custom_dir, new / OVERRIDES)
+        shutil.copytree(THEME_DIR, new / OVERRIDES, dirs_exist_ok=True, copy_function=_copy_unless_present)
         text = yaml.dump(config, sort_keys=False, allow_unicode=True, default_flow_style=False)
         (new / "mkdocs.yml").write_text(HEADER + text, encoding="utf-8")
     return site

@@ -230,7 +230,11 @@ def material_settings(site: RenderedSite) -> MaterialSettings:
     palette = {"primary": "custom" if color.startswith("#") else color}
     if color in _ACCENTS:
         palette["accent"] = color
-    theme: dict[str, Any] = {"language": material_language(info.language), "palette": palette}
+    theme: dict[str, Any] = {
+        "language": material_language(info.language),
+        "handbook_language": info.language,
+        "palette": palette,
+    }
     if site.logo:
         theme.update(logo=site.logo, favicon=site.logo)
     defaults = {"copyright": f"{info.agency}, {info.division}", "site_url": info.url}
@@ -296,16 +300,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.extra_css.extend(css for css in self.settings.extra_css if css not in config.extra_css)
         scripts = {str(js) for js in config.extra_javascript}
         config.extra_javascript.extend(js for js in self.settings.extra_javascript if js not in scripts)
-        self._add_theme_overrides(config, site.program.program.language)
+        self._add_theme_overrides(config)
         return config
 
     @staticmethod
-    def _add_theme_overrides(config: MkDocsConfig, language: str) -> None:
+    def _add_theme_overrides(config: MkDocsConfig) -> None:
         """<html lang> from program.language itself: Material's nearest translation may name another (fr for fr-CA).
 
         The templates go right before Material's, so a custom_dir in mkdocs.yml still overrides them.
         """
-        config.theme["handbook_language"] = language
         dirs = config.theme.dirs
         if str(THEME_DIR) not in dirs:
             material_dir = str(Path(material.__file__).parent / "templates")

@@ -281,6 +281,9 @@ def test_export_builds_with_plain_mkdocs(tmp_path: Path, site: Path) -> None:
     assert built.returncode == 0, built.stderr
     assert tree_digest(out / "site").keys() == tree_digest(site).keys()
     assert pdf_links(out / "site" / "forms.html") == pdf_links(site / "forms.html")
+    exported, plugged = ((root / "index.html").read_text(encoding="utf-8") for root in (out / "site", site))
+    for needle in ('<html lang="en"', "assets/handbook-keyboard.js", "assets/program-color.css"):
+        assert needle in exported and needle in plugged, needle
 
 
 def test_build_refuses_to_replace_a_folder_it_did_not_make(program_copy, tmp_path: Path) -> None:
