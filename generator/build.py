@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
@@ -195,6 +194,8 @@ def build_site(program_file: Path, out_dir: Path, *, use_cache: bool = True) -> 
 
 def serve(program_file: Path, dev_addr: str | None, open_in_browser: bool) -> None:
     """MkDocs' live preview; the plugin re-renders on each change to program.yaml, forms/ or content/."""
+    from mkdocs.commands.serve import serve as mkdocs_serve  # the live-reload server, needless for a build
+
     sources = Sources(program_file)
     render_site(sources)  # report input errors the coordinator's way before the server starts
     show_mkdocs_log(logging.INFO)
