@@ -27,6 +27,19 @@ program_option = click.option(
 )
 
 
+def output_option(default: str, help_text: str) -> Callable[[F], F]:
+    """-o/--output, the folder a command writes into."""
+    return click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path(default),
+        show_default=True,
+        help=help_text,
+    )
+
+
 def reports_input_errors(command: F) -> F:
     """Print every input problem as file:line:col and exit 1, never a traceback."""
 
@@ -90,42 +103,26 @@ def schema() -> None:
 
 @main.command()
 @program_option
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("pdf"),
-    show_default=True,
-    help="Folder to write <form-id>.pdf into (created if missing).",
-)
+@output_option("pdf", "Folder to write <form-id>.pdf into (created if missing).")
 @reports_input_errors
-def forms(program_file: Path, output: Path) -> None:
-    """Write a fillable PDF for every enabled form into OUTPUT."""
+def forms(program_file: Path, out_dir: Path) -> None:
+    """Write a fillable PDF for every enabled form into the output folder."""
     from .forms import render_forms
     from .program import load_program
     from .sources import Sources
 
     sources = Sources(program_file)
     pdfs = render_forms(load_program(sources), sources)
-    output.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
     for form_id, pdf in pdfs.items():
-        path = output / f"{form_id}.pdf"
+        path = out_dir / f"{form_id}.pdf"
         path.write_bytes(pdf)
         click.echo(path)
 
 
 @main.command()
 @program_option
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("site"),
-    show_default=True,
-    help="Folder to publish; replaced only when the whole build succeeded.",
-)
+@output_option("site", "Folder to publish; replaced only when the whole build succeeded.")
 @click.option(
     "--no-cache",
     is_flag=True,

@@ -37,6 +37,7 @@ def scaffold(directory: Path) -> list[Path]:
         target: _program_text(),
         directory / SCHEMA_NAME: json.dumps(program_schema(), indent=2) + "\n",
         directory / "mkdocs.yml": (defaults_root() / "mkdocs.yml").read_text(encoding="utf-8"),
+        directory / ".gitignore": "# Build output and the render cache: made again by `handbook build`.\nsite/\n.handbook-cache/\n",
         directory / "content" / ".gitkeep": "",
         directory / "forms" / ".gitkeep": "",
     }

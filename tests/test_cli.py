@@ -64,6 +64,7 @@ def test_a_new_program_builds_as_it_is(tmp_path: Path) -> None:
     assert (target / "site" / "index.html").is_file()
     assert len(list((target / "site" / "forms").glob("*.pdf"))) == 13
     assert sorted(p.name for p in (target / "content").iterdir()) == [".gitkeep"], "a build never writes content/"
+    assert {"site/", ".handbook-cache/"} <= set((target / ".gitignore").read_text().splitlines())
 
 
 def _as_editor_sees(data: object) -> object:
