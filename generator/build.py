@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import datetime as dt
 import errno
 import functools
 import logging
@@ -25,7 +24,6 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from .mkdocs_plugin import PROGRAM_ENV, HandbookPlugin
-from .model import Program
 from .problems import InputError, Problem
 from .site import RenderedSite, render_site
 from .sources import Sources, defaults_root
@@ -65,6 +63,8 @@ def _check_replaceable(target: Path, sources: Sources, marker: str) -> None:
     """Refuse to swap away anything but an earlier output: never the program's folder, never an unrelated folder."""
     if target == sources.root.resolve() or target in sources.root.resolve().parents:
         raise OutputError(f"{target} holds {sources.display(sources.program_file)}; choose another output folder")
+    if (target / "program.yaml").exists():
+        raise OutputError(f"{target} holds a program.yaml; choose another output folder")
     if target.is_dir() and any(target.iterdir()) and not (target / marker).exists():
         raise OutputError(f"{target} is not empty and has no {marker} from an earlier run; choose another folder")
 
@@ -154,40 +154,13 @@ def build_into(site: RenderedSite, site_dir: Path) -> None:
             raise _mkdocs_problem(sources, f"MkDocs failed: {exc}") from None
 
 
-def source_date(program: Program) -> str:
-    """SOURCE_DATE_EPOCH as set, else the program's start: the date the PDFs and calendar already use when unset.
-
-    Derived from program.yaml's contents rather than file times, so a fresh checkout of the same files gives the
-    same site as the working copy, and `handbook build` gives the PDFs `handbook forms` and `mkdocs build` give.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return epoch
-    start = dt.datetime.combine(program.schedule.start, dt.time(), tzinfo=dt.timezone.utc)
-    return str(max(0, int(start.timestamp())))
-
-
-@contextlib.contextmanager
-def _source_date_epoch(value: str) -> Iterator[None]:
-    """SOURCE_DATE_EPOCH for MkDocs' dates (sitemap lastmod, sitemap.xml.gz's mtime) during one build."""
-    before = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = before
-
-
 def build_site(program_file: Path, out_dir: Path, *, use_cache: bool = True) -> RenderedSite:
     """Render, build into a folder beside out_dir, then swap it in; InputError leaves out_dir untouched.
 
     Two builds of the same inputs give the same bytes, with or without SOURCE_DATE_EPOCH.
     """
     site = render_site(Sources(program_file), use_cache=use_cache)
-    with replacing(out_dir, site.sources, "index.html") as new, _source_date_epoch(source_date(site.program)):
+    with replacing(out_dir, site.sources, "index.html") as new:
         build_into(site, new)
     return site
 

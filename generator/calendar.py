@@ -6,22 +6,14 @@ Deterministic (stable UIDs, DTSTAMP from SOURCE_DATE_EPOCH or the program start)
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
+from .dates import build_datetime
 from .model import Program
 from .pages import MilestoneView
-
-
-def _stamp(program: Program) -> dt.datetime:
-    """When the calendar was made, as reproducible builds define it; else the program's start."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    return dt.datetime.combine(program.schedule.start, dt.time(), tzinfo=dt.timezone.utc)
 
 
 def _uid_suffix(program: Program) -> str:
@@ -39,7 +31,7 @@ def program_calendar(program: Program, milestones: list[MilestoneView]) -> bytes
         description=f"Key dates of {info.name}, {info.agency}.",
         uid=f"calendar.{_uid_suffix(program)}",
     )
-    stamp, suffix = _stamp(program), _uid_suffix(program)
+    stamp, suffix = build_datetime(program), _uid_suffix(program)
     timeline = f"{info.url.rstrip('/')}/timeline.html" if info.url else None
     for milestone in milestones:
         lines = [f"{milestone.title}, {info.name}."]

@@ -4,28 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .forms import load_form_definitions
-from .pages import render_pages
-from .problems import InputError
-from .program import load_program
+from .site import render_site
 from .sources import Sources
 
 
 def check_all(program_file: Path) -> str:
-    """Validate program, form definitions and page templates; return a one-line summary."""
-    sources = Sources(program_file)
-    program = load_program(sources)
-    problems = []
-    forms: dict[str, object] = {}
-    pages: dict[str, object] = {}
-    try:
-        forms = load_form_definitions(program, sources)
-    except InputError as exc:
-        problems += exc.problems
-    try:
-        pages = render_pages(program, sources)
-    except InputError as exc:
-        problems += exc.problems
-    if problems:
-        raise InputError(problems)
-    return f"{len(forms)} forms, {len(pages)} pages"
+    """Render the whole handbook in memory, exactly as a build would, so check passes only where a build would.
+
+    The cache is bypassed (neither read nor written): a check must look at every form and page afresh.
+    """
+    site = render_site(Sources(program_file), use_cache=False)
+    forms = sum(1 for name in site.files if name.startswith("forms/") and name.endswith(".pdf"))
+    pages = sum(1 for name in site.files if name.endswith(".md"))
+    return f"{forms} forms, {pages} pages"

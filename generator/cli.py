@@ -41,7 +41,7 @@ def output_option(default: str, help_text: str) -> Callable[[F], F]:
 
 
 def reports_input_errors(command: F) -> F:
-    """Print every input problem as file:line:col and exit 1, never a traceback."""
+    """Print every input problem as file:line:col (or the file system's refusal) and exit 1, never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -52,6 +52,11 @@ def reports_input_errors(command: F) -> F:
                 click.echo(f"error: {problem}", err=True)
             count = len(exc.problems)
             click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+            sys.exit(1)
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            advice = "check the folder exists and you may write there"
+            click.echo(f"error:{where}: {exc.strerror or exc}; {advice}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

@@ -19,6 +19,8 @@ from .site import RenderedSite, render_site
 from .sources import Sources
 
 DOCS = "docs"
+MARKER = ".handbook-export"
+"""Written into every export, so a later export replaces only a folder an export made."""
 OVERRIDES = "overrides"
 HEADER = """\
 # Exported by `handbook export` from program.yaml: pages, forms and calendar are already rendered, so this site
@@ -71,7 +73,8 @@ def export_site(program_file: Path, out_dir: Path) -> RenderedSite:
     source = config_file(sources)
     with source.open("rb") as handle:
         config, custom_dir = export_config(yaml_load(handle), settings, source.parent)
-    with replacing(out_dir, sources, "mkdocs.yml") as new:
+    with replacing(out_dir, sources, MARKER) as new:
+        (new / MARKER).write_text("Made by `handbook export`; the next export replaces this folder.\n")
         for path, content in {**site.files, **settings.files}.items():
             target = new / DOCS / path
             target.parent.mkdir(parents=True, exist_ok=True)

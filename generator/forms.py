@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .formdefs import FormDef, load_form, ordered_ids
@@ -54,9 +55,15 @@ def render_form(program: Program, form: FormDef, sources: Sources) -> bytes:
     return render_pdf(program, form, sources)
 
 
+def warn_unprintable(sources: Sources, form_ids: Iterable[str]) -> None:
+    """Warn (never fail) about text in program.yaml or these forms' files that the forms' fonts cannot show."""
+    wanted = set(form_ids)
+    files = [sources.program_file, *(path for form_id, path in sources.form_files().items() if form_id in wanted)]
+    warn_missing_glyphs({path: sources.display(path) for path in files})
+
+
 def render_forms(program: Program, sources: Sources) -> dict[str, bytes]:
     """Form id -> PDF for every enabled form; warns (never fails) about text the forms' fonts cannot show."""
     forms = load_form_definitions(program, sources)
-    files = [sources.program_file, *(path for form_id, path in sources.form_files().items() if form_id in forms)]
-    warn_missing_glyphs({path: sources.display(path) for path in files})
-    return {form_id: render_pdf(program, form, sources) for form_id, form in forms.items()}
+    warn_unprintable(sources, forms)
+    return {form_id: render_form(program, form, sources) for form_id, form in forms.items()}

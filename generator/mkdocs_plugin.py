@@ -11,25 +11,29 @@ under the same paths (the unrendered templates) are replaced, so docs_dir may ev
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import material
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from .dates import pinned_build_date
 from .model import MATERIAL_COLORS
 from .problems import InputError
 from .site import RenderedSite, render_site, watched_paths
 from .sources import Sources
+
+if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer  # the server, with watchdog, is loaded only by `serve`
 
 PROGRAM_ENV = "HANDBOOK_PROGRAM"
 COLOR_CSS = "assets/program-color.css"
@@ -265,6 +269,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.settings: MaterialSettings | None = None
         self._prepared: RenderedSite | None = None
         self._server: LiveReloadServer | None = None
+        self._build_date = contextlib.ExitStack()
 
     def use(self, site: RenderedSite) -> None:
         """Build this already rendered site next: `handbook build` renders first so input errors stop it early."""
@@ -290,6 +295,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 count = len(exc.problems)
                 raise PluginError(f"{count} problem{'s' if count != 1 else ''} in the handbook:\n{exc}") from exc
         self.site, self.settings = site, material_settings(site)
+        # `mkdocs build` dates its sitemap like `handbook build` does, so the two give the same bytes.
+        self._build_date.close()
+        self._build_date.enter_context(pinned_build_date(site.program))
         for key, value in self.settings.config.items():
             config[key] = value
         for key, value in self.settings.defaults.items():
@@ -313,6 +321,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if str(THEME_DIR) not in dirs:
             material_dir = str(Path(material.__file__).parent / "templates")
             dirs.insert(dirs.index(material_dir) if material_dir in dirs else 0, str(THEME_DIR))
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._build_date.close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._build_date.close()
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None and self.settings is not None

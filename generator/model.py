@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -66,7 +67,26 @@ def _language(value: str) -> str:
     return value
 
 
+def _plausible_date(value: dt.date) -> dt.date:
+    if not 1900 <= value.year <= 2200:
+        raise ValueError(f"{value.isoformat()} is out of range; give a date between 1900 and 2200")
+    return value
+
+
+def _url(value: str) -> str:
+    try:
+        parts = urlsplit(value)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValueError(f"'{value}' is not a web address; write it like https://mentoring.example.gov/")
+    return value
+
+
 Email = Annotated[str, AfterValidator(_email)]
+Date = Annotated[dt.date, AfterValidator(_plausible_date)]
+Url = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_url)]
 
 
 class Strict(BaseModel):
@@ -107,7 +127,7 @@ class ProgramInfo(Strict):
     """Language of site and forms as a BCP 47 tag (en, en-US, fr-CA)."""
     paper: Literal["letter", "a4"] = "letter"
     """Paper size of the PDF forms."""
-    url: Text | None = None
+    url: Url | None = None
     """Optional address where the site is published."""
     privacy_statement: Text | None = None
     """Optional note on how form data is used, shown on the forms page and applications."""
@@ -125,7 +145,7 @@ class Milestone(Strict):
 
 
 class Schedule(Strict):
-    start: dt.date
+    start: Date
     """First day of the program (YYYY-MM-DD)."""
     duration_months: int = Field(ge=1, le=60)
     """Length of a mentoring relationship in months."""
@@ -153,7 +173,7 @@ class Eligibility(Strict):
     """Criteria a mentor must meet."""
     mentees: list[Text] = Field(min_length=1)
     """Criteria a mentee must meet."""
-    application_deadline: dt.date | None = None
+    application_deadline: Date | None = None
     """Optional last day to apply (YYYY-MM-DD)."""
 
 

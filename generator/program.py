@@ -30,14 +30,28 @@ def _reference_problems(program: Program, located: Located, catalogue: Iterable[
         for position, form_id in enumerate(milestone.forms):
             if form_id not in known:
                 unknown_form(("schedule", "milestones", index, "forms", position), form_id, key=False)
-    if program.program.logo and not (root / program.program.logo).is_file():
-        problems.append(
-            located.problem(
-                ("program", "logo"),
-                f"no file '{program.program.logo}' next to program.yaml; fix the path or remove the key",
-            )
-        )
+    if program.program.logo:
+        message = _logo_problem(root / program.program.logo, program.program.logo)
+        if message:
+            problems.append(located.problem(("program", "logo"), message))
     return problems
+
+
+def _logo_problem(path: Path, name: str) -> str | None:
+    """Why the logo cannot be used on the site and in the forms' headers, or None when it can."""
+    if not path.is_file():
+        return f"no file '{name}' next to program.yaml; fix the path or remove the key"
+    from PIL import Image, UnidentifiedImageError  # Pillow comes with ReportLab, which draws the logo
+
+    try:
+        with Image.open(path) as image:
+            kind = image.format
+            image.verify()
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
+        return f"'{name}' is not a readable PNG or JPEG image; export the logo as PNG and point to that file"
+    if kind not in ("PNG", "JPEG"):
+        return f"'{name}' is a {kind} image; the forms can only show PNG or JPEG: export the logo as PNG"
+    return None
 
 
 def load_program(sources: Sources) -> Program:

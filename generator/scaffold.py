@@ -9,6 +9,7 @@ from .schema import program_schema
 from .sources import defaults_root
 
 SCHEMA_NAME = "program.schema.json"
+GITIGNORE = "# Build output and the render cache: `handbook build` makes them again.\nsite/\n.handbook-cache/\n"
 
 
 class ScaffoldError(Exception):
@@ -37,7 +38,7 @@ def scaffold(directory: Path) -> list[Path]:
         target: _program_text(),
         directory / SCHEMA_NAME: json.dumps(program_schema(), indent=2) + "\n",
         directory / "mkdocs.yml": (defaults_root() / "mkdocs.yml").read_text(encoding="utf-8"),
-        directory / ".gitignore": "# Build output and the render cache: made again by `handbook build`.\nsite/\n.handbook-cache/\n",
+        directory / ".gitignore": GITIGNORE,
         directory / "content" / ".gitkeep": "",
         directory / "forms" / ".gitkeep": "",
     }

@@ -49,7 +49,10 @@ def render_site(sources: Sources, *, use_cache: bool = True) -> RenderedSite:
     cache = Cache(sources.root / FOLDER) if use_cache else None
     if cache is None:
         return _render(sources, None)
-    key = _site_key(sources)
+    try:
+        key = _site_key(sources)
+    except OSError:
+        return _render(sources, None)  # an unreadable input: the render reports it where it belongs
     site = _cached_site(cache.get(key), sources)
     if site is None:
         site = _render(sources, cache)
@@ -115,6 +118,7 @@ def _forms(program: Program, sources: Sources, cache: Cache | None) -> tuple[lis
     if len(cached) == len(enabled):
         return [cached[form_id][0] for form_id in enabled], {form_id: cached[form_id][1] for form_id in enabled}
     definitions = api.load_form_definitions(program, sources)  # InputError lists every problem in every form
+    api.warn_unprintable(sources, definitions)
     infos = [api.FormInfo(f.id, f.title, f.description, f.who) for f in definitions.values()]
     pdfs = {}
     for info in infos:

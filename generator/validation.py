@@ -78,9 +78,9 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
         message = "expected keys and values nested under this key"
     elif kind == "string_pattern_mismatch":
         message = f"'{given}' is not a valid id; use lower-case letters, digits and hyphens"
-    else:
+    elif kind != "value_error":  # our own validators already quote the value
         message = message[0].lower() + message[1:]
-        if given is not None and not isinstance(given, (dict, list)):
+        if isinstance(given, (str, int, float, bool)):
             message = f"{message} (got {given!r})"
     return message, False
 

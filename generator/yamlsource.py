@@ -99,9 +99,9 @@ class _Builder:
             return None
         try:
             return self.loader.construct_object(node, deep=True)
-        except ValueError:
-            # An impossible date such as 2027-02-30 matches YAML's timestamp pattern but fails to
-            # construct; keep the text so validation can report it against its key.
+        except (ValueError, AttributeError, TypeError):
+            # An impossible date such as 2027-02-30 (or `!!timestamp nope`) matches YAML's timestamp
+            # rule but fails to construct; keep the text so validation can report it against its key.
             return node.value
 
 
@@ -144,6 +144,10 @@ def parse_yaml(path: Path, display: str | None = None) -> Located:
         hint = f" ({exc.context})" if exc.context else ""
         raise InputError(
             [Problem(name, line, column, "", f"YAML syntax error: {what}{hint}; check indentation and quoting")]
+        ) from None
+    except RecursionError:
+        raise InputError(
+            [Problem(name, 1, 1, "", "an alias (*name) refers to the anchor (&name) it sits in; remove the loop")]
         ) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from generator.problems import InputError
 from generator.program import load_program
@@ -113,8 +114,42 @@ def test_missing_logo_file(program_copy) -> None:
 
 def test_existing_logo_file_is_accepted(program_copy) -> None:
     path = program_copy(("  # logo: logo.png", "  logo: logo.png"))
-    (path.parent / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    Image.new("RGB", (8, 8), "teal").save(path.parent / "logo.png")
     assert load_program(Sources(path)).program.logo == "logo.png"
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "expected"),
+    [
+        ("logo.png", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\nnot really"), "not a readable PNG or JPEG"),
+        ("logo.gif", lambda p: Image.new("RGB", (8, 8)).save(p), "is a GIF image"),
+    ],
+)
+def test_a_logo_the_forms_cannot_draw_is_refused(program_copy, name: str, make, expected: str) -> None:
+    path = program_copy(("  # logo: logo.png", f"  logo: {name}"))
+    make(path.parent / name)
+    (problem,) = problems_of(path)
+    assert f":{line_of(path, 'logo:')}:9: program.logo: '{name}' " in problem and expected in problem
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("start: 2027-02-01", "start: 9999-12-01", "schedule.start: 9999-12-01 is out of range"),
+        ("start: 2027-02-01", "start: !!timestamp nope", "schedule.start: 'nope' is not a real date"),
+        ("url: https://mentoring.dplw.example.gov/", "url: 'http://[::1'", "program.url: 'http://[::1' is not a web"),
+        ("url: https://mentoring.dplw.example.gov/", "url: not a url", "program.url: 'not a url' is not a web"),
+    ],
+)
+def test_odd_values_are_refused_without_traceback(program_copy, old: str, new: str, expected: str) -> None:
+    path = program_copy((old, new))
+    (problem,) = problems_of(path)
+    assert expected in problem and "(got" not in problem
+
+
+def test_an_alias_loop_is_refused(program_copy) -> None:
+    (problem,) = problems_of(program_copy(text="a: &x [*x]\n"))
+    assert "refers to the anchor" in problem
 
 
 def test_unknown_form_ids_in_forms_and_milestones(program_copy) -> None:

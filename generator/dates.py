@@ -1,0 +1,45 @@
+"""The one build date every output carries: SOURCE_DATE_EPOCH when set, else the program's start, never the clock.
+
+Deriving it from program.yaml's contents (not file times or now) makes two builds of the same files, on any
+machine, byte-identical: the PDFs' dates, the calendar's DTSTAMP and MkDocs' sitemap dates all agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Iterator
+
+from .model import Program
+
+ENV = "SOURCE_DATE_EPOCH"
+
+
+def program_epoch(program: Program) -> int:
+    """The program's start as seconds since 1970 (UTC), the value used when SOURCE_DATE_EPOCH is unset."""
+    start = dt.datetime.combine(program.schedule.start, dt.time(), tzinfo=dt.timezone.utc)
+    return max(0, int(start.timestamp()))
+
+
+def build_epoch(program: Program) -> int:
+    value = os.environ.get(ENV, "").strip()
+    return int(value) if value.isdigit() else program_epoch(program)
+
+
+def build_datetime(program: Program) -> dt.datetime:
+    return dt.datetime.fromtimestamp(build_epoch(program), tz=dt.timezone.utc)
+
+
+@contextlib.contextmanager
+def pinned_build_date(program: Program) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set to the build date while MkDocs builds (its sitemap dates), as it was afterwards."""
+    before = os.environ.get(ENV)
+    os.environ[ENV] = str(build_epoch(program))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[ENV]
+        else:
+            os.environ[ENV] = before
