@@ -67,11 +67,13 @@ def _material_languages() -> dict[str, str]:
 
 
 def material_language(tag: str) -> str:
-    """Material's name for a BCP 47 tag: the tag itself, its language subtag, or English when Material lacks both."""
+    """Material's translation for a BCP 47 tag: the longest prefix it has (zh-Hant-TW -> zh-Hant), else English."""
     languages = _material_languages()
-    for candidate in (tag, tag.split("-")[0]):
-        if candidate.lower() in languages:
-            return languages[candidate.lower()]
+    parts = tag.split("-")
+    for end in range(len(parts), 0, -1):
+        candidate = "-".join(parts[:end]).lower()
+        if candidate in languages:
+            return languages[candidate]
     return "en"
 
 

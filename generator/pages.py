@@ -149,12 +149,8 @@ def _problem(exc: Exception, path: Path, sources: Sources, names: list[str], tem
 
 
 def markdown_sources(sources: Sources) -> dict[str, Path]:
-    """The handbook's page templates by content/ path (hidden files skipped, as MkDocs does)."""
-    return {
-        name: path
-        for name, path in sources.pages().items()
-        if path.is_file() and name.endswith(".md") and not any(part.startswith(".") for part in name.split("/"))
-    }
+    """The handbook's page templates by content/ path."""
+    return {name: path for name, path in sources.pages().items() if name.endswith(".md")}
 
 
 def render_pages(program: Program, sources: Sources, forms: list[FormLink] | None = None) -> dict[str, str]:

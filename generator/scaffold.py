@@ -31,9 +31,6 @@ def scaffold(directory: Path) -> list[Path]:
     content/ and forms/ start empty, ready for the coordinator's overrides of single files.
     """
     target = directory / "program.yaml"
-    if target.exists():
-        raise ScaffoldError(f"{target} already exists; choose a new folder or edit that file")
-    directory.mkdir(parents=True, exist_ok=True)
     files = {
         target: _program_text(),
         directory / SCHEMA_NAME: json.dumps(program_schema(), indent=2) + "\n",
@@ -42,7 +39,10 @@ def scaffold(directory: Path) -> list[Path]:
         directory / "content" / ".gitkeep": "",
         directory / "forms" / ".gitkeep": "",
     }
+    existing = [str(path) for path in files if path.exists()]
+    if existing:
+        raise ScaffoldError(f"{', '.join(existing)} already exist(s); choose a new folder so nothing is overwritten")
     for path, text in files.items():
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return list(files)

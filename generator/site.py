@@ -32,12 +32,8 @@ class RenderedSite:
 
 
 def _assets(sources: Sources) -> dict[str, bytes]:
-    """Non-page files of content/ (images and the like), hidden files skipped as MkDocs skips them."""
-    return {
-        name: path.read_bytes()
-        for name, path in sources.pages().items()
-        if path.is_file() and not name.endswith(".md") and not any(p.startswith(".") for p in name.split("/"))
-    }
+    """Non-page files of content/ (images and the like)."""
+    return {name: path.read_bytes() for name, path in sources.pages().items() if not name.endswith(".md")}
 
 
 def render_site(sources: Sources, *, use_cache: bool = True) -> RenderedSite:
@@ -149,8 +145,7 @@ def _site_key(sources: Sources) -> str:
     parts: list[bytes | str] = [build_digest(), sources.program_file.read_bytes()]
     for kind, found in (("content", sources.pages()), ("forms", sources.form_files())):
         for name, path in found.items():
-            if path.is_file():
-                parts += [f"{kind}/{name}", path.read_bytes()]
+            parts += [f"{kind}/{name}", path.read_bytes()]
     return digest("site", *parts)
 
 

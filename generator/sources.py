@@ -29,11 +29,14 @@ class Sources:
         for base in (defaults_root() / folder, self.root / folder):
             if base.is_dir():
                 for path in sorted(base.rglob(pattern)):
-                    files[path.relative_to(base).as_posix()] = path
+                    name = path.relative_to(base).as_posix()
+                    # Hidden files (.gitkeep, macOS ._ copies on shared drives) are skipped, as MkDocs skips them.
+                    if path.is_file() and not any(part.startswith(".") for part in name.split("/")):
+                        files[name] = path
         return files
 
     def pages(self) -> dict[str, Path]:
-        """Handbook pages and assets by their path relative to content/."""
+        """Handbook pages and assets (files only, hidden ones skipped) by their path relative to content/."""
         return self._merged("content", "*")
 
     def form_files(self) -> dict[str, Path]:

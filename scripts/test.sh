@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System tools the tests drive: Debian's Chromium (browser and accessibility tests),
+# System tools the tests drive: Debian's Chromium and Node.js (browser and accessibility tests),
 # poppler-utils (pdftoppm, pdfinfo) and mupdf-tools (mutool, a second PDF reader).
 missing=()
+command -v npm >/dev/null || missing+=(nodejs npm)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 command -v mutool >/dev/null || missing+=(mupdf-tools)

@@ -53,7 +53,7 @@ def test_new_scaffolds_a_program_that_checks(tmp_path: Path) -> None:
     checked = runner.invoke(main, ["check", "-p", str(program_file)])
     assert checked.exit_code == 0, checked.output
     again = runner.invoke(main, ["new", str(target)])
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == 1 and "already exist" in again.output
 
 
 def test_a_new_program_builds_as_it_is(tmp_path: Path) -> None:
