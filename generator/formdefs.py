@@ -13,7 +13,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -48,10 +48,28 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 ProgramPath = Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)*$")]
 Width = Literal["full", "3/4", "2/3", "1/2", "1/3", "1/4"]
+"""Share of the line a narrow field takes; the layout reads the fractions from these names."""
+MAX_REPEAT = 20
+"""Most groups a `repeat` may have, from `count` or `count_from`."""
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _FromProgram(_Strict):
+    """A field whose items are given in the form or taken from program.yaml by a `*_from` path, exactly one."""
+
+    sources: ClassVar[tuple[str, str]]
+    """The key given in the form and its `*_from` twin, e.g. ('options', 'options_from')."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> _FromProgram:
+        given, path = self.sources
+        if bool(getattr(self, given)) == bool(getattr(self, path)):
+            both = ", not both" if getattr(self, given) else ""
+            raise ValueError(f"give either `{given}` (in this file) or `{path}` (a path into program.yaml){both}")
+        return self
 
 
 _GREEK = "αβγδεζηθικλμνξοπρσςτυφχψω"
@@ -132,17 +150,47 @@ _TRANSLIT = str.maketrans(
 )
 
 
+SLUG_MAX = 48
+"""Names made from text keep this many characters; longer texts must differ before the cut."""
+
+
 def slug(text: str) -> str:
-    """A stable machine name for an option or role: lower case ASCII, words joined by '_'.
+    """A stable machine name for an option or role: lower case ASCII letters and digits joined by '_'.
 
     Accents are dropped and Greek and Cyrillic transliterated, so options in any of those scripts
-    get distinct, readable names ('Łódź' gives lodz, 'Министерство' gives ministerstvo).
+    get distinct, readable names ('Łódź' gives lodz, 'Министерство' gives ministerstvo). Any other
+    letter or digit becomes `u` and its hex code point ('会议' gives u4f1a_u8bae): names are always
+    ASCII and always the same for the same text. Texts giving the same name are refused by the loader.
     """
     text = re.sub("['\u2019]", "", text)  # "Mentor's" gives mentors, not mentor_s
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_TRANSLIT)
-    plain = plain.encode("ascii", "ignore").decode() or text
-    return re.sub(r"\W+", "_", plain).strip("_")[:48].rstrip("_") or "item"
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_TRANSLIT).lower()
+    spelled = "".join(
+        c if c.isascii() else (f" u{ord(c):x} " if unicodedata.category(c)[0] in "LMN" else " ") for c in plain
+    )
+    return re.sub(r"[^a-z0-9]+", "_", spelled).strip("_")[:SLUG_MAX].rstrip("_") or "item"
+
+
+def slug_clashes(texts: list[str]) -> list[tuple[int, int, str]]:
+    """(earlier index, later index, name) for every text whose name an earlier text already gives."""
+    first: dict[str, int] = {}
+    clashes = []
+    for index, text in enumerate(texts):
+        name = slug(text)
+        if name in first:
+            clashes.append((first[name], index, name))
+        first.setdefault(name, index)
+    return clashes
+
+
+def _clash_message(what: str, earlier: str, later: str, name: str) -> str:
+    if len(name) == SLUG_MAX:
+        fix = f"names keep only the first {SLUG_MAX} letters and digits: shorten them or make them differ sooner"
+    else:
+        fix = "make them differ in their letters or digits, not only in accents, case or punctuation"
+    return (
+        f"{what} '{earlier}' and '{later}' both give the name '{name}', so they would share one field or button; {fix}"
+    )
 
 
 # --- static content ---------------------------------------------------------------------------
@@ -202,16 +250,11 @@ class Checkbox(_Input):
     width: Width = "full"
 
 
-class _Options(_Input):
+class _Options(_FromProgram, _Input):
+    sources = ("options", "options_from")
     options: list[Text] = []
     options_from: ProgramPath | None = None
     """A list in program.yaml, e.g. `skills` or `rating_scale` (its labels)."""
-
-    @model_validator(mode="after")
-    def _one_source(self) -> _Options:
-        if bool(self.options) == bool(self.options_from):
-            raise ValueError("give either `options` (a list) or `options_from` (a program.yaml list), not both")
-        return self
 
 
 class Checklist(_Options):
@@ -232,7 +275,8 @@ class Choice(_Options):
     layout: Literal["row", "column"] = "row"
 
 
-class RatingGrid(_Input):
+class RatingGrid(_FromProgram, _Input):
+    sources = ("questions", "questions_from")
     type: Literal["rating_grid"]
     questions: list[Text] = []
     questions_from: ProgramPath | None = None
@@ -242,32 +286,21 @@ class RatingGrid(_Input):
     definitions: bool = True
     """Prints what each level of rating_scale means above the grid."""
 
-    @model_validator(mode="after")
-    def _one_source(self) -> RatingGrid:
-        if bool(self.questions) == bool(self.questions_from):
-            raise ValueError("give either `questions` or `questions_from` (a program.yaml list), not both")
-        return self
-
     def names(self, prefix: str) -> list[str]:
         parts = ("rating", "comment") if self.comments else ("rating",)
         return [f"{prefix}.{self.name}.{n}.{part}" for n in range(1, len(self.questions) + 1) for part in parts]
 
 
-class Questions(_Strict):
+class Questions(_FromProgram):
     """Open questions, each with its own answer box; named `<section>.<name>.<n>`."""
 
+    sources = ("questions", "questions_from")
     type: Literal["questions"]
     name: Name
     questions: list[Text] = []
     questions_from: ProgramPath | None = None
     """A list of questions in program.yaml, e.g. `evaluation.closure_questions`."""
     lines: int = Field(default=3, ge=1, le=40)
-
-    @model_validator(mode="after")
-    def _one_source(self) -> Questions:
-        if bool(self.questions) == bool(self.questions_from):
-            raise ValueError("give either `questions` or `questions_from` (a program.yaml list), not both")
-        return self
 
     def names(self, prefix: str) -> list[str]:
         return [f"{prefix}.{self.name}.{n}" for n in range(1, len(self.questions) + 1)]
@@ -290,19 +323,14 @@ class Table(_Input):
         return [f"{prefix}.{self.name}.{row}.{c.name}" for row in range(1, self.rows + 1) for c in self.columns]
 
 
-class Signature(_Strict):
+class Signature(_FromProgram):
     """Printed name, a signature rule and a date for each role; named `<section>.<role>.name|date`."""
 
+    sources = ("roles", "roles_from")
     type: Literal["signature"]
     roles: list[Text] = []
     roles_from: ProgramPath | None = None
     """A list of roles in program.yaml, e.g. `signatories`."""
-
-    @model_validator(mode="after")
-    def _one_source(self) -> Signature:
-        if bool(self.roles) == bool(self.roles_from):
-            raise ValueError("give either `roles` or `roles_from` (a program.yaml list), not both")
-        return self
 
     def names(self, prefix: str) -> list[str]:
         return [f"{prefix}.{slug(role)}.{part}" for role in self.roles for part in ("name", "date")]
@@ -329,22 +357,18 @@ SIMPLE_TYPES: dict[str, type[BaseModel]] = {
 }
 
 
-class Repeat(_Strict):
+class Repeat(_FromProgram):
     """A group of fields repeated N times; named `<section>.<n>.<field>` (e.g. `goals.2.measure`)."""
 
+    sources = ("count", "count_from")
     type: Literal["repeat"]
     title: Text
     """Printed before each group with its number, e.g. 'Goal' gives 'Goal 1', 'Goal 2'."""
-    count: int | None = Field(default=None, ge=1, le=20)
+    count: int | None = Field(default=None, ge=1, le=MAX_REPEAT)
     count_from: ProgramPath | None = None
     """A whole number in program.yaml, e.g. `goals.per_agreement`."""
     fields: list[Annotated[Simple | Signature, Field(discriminator="type")]] = []
-
-    @model_validator(mode="after")
-    def _one_source(self) -> Repeat:
-        if (self.count is None) == (self.count_from is None):
-            raise ValueError("give either `count` or `count_from` (a number in program.yaml), not both")
-        return self
+    """At least one; the loader refuses an empty group."""
 
     def names(self, prefix: str) -> list[str]:
         return [
@@ -387,24 +411,35 @@ class FormDef(_Strict):
 
 
 class _RawSection(_Strict):
+    """A section's own keys; each field is checked on its own, so one bad key hides nothing else."""
+
     id: Name
     title: Text
     intro: str = ""
-    fields: list[dict[str, Any]] = Field(min_length=1)
+    fields: list[Any] = Field(min_length=1)
 
 
 class _RawForm(_Strict):
+    """A form's own keys; each section is checked on its own."""
+
     title: Text
     description: Text
     who: Text
     intro: str = ""
-    sections: list[_RawSection] = Field(min_length=1)
+    sections: list[Any] = Field(min_length=1)
 
 
 # --- loading ------------------------------------------------------------------------------------
 
-_NOT_TEXT = {"type", "name", "width", "style", "layout", "options_from", "questions_from", "roles_from", "count_from"}
-_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+_FROM = {"options_from", "questions_from", "roles_from", "count_from"}
+_NOT_TEXT = {"type", "id", "name", "width", "style", "layout", *_FROM}
+"""Keys whose values are names, choices or program paths: never placeholders."""
+_ENV = SandboxedEnvironment(
+    undefined=jinja2.StrictUndefined,
+    autoescape=False,
+    # No templates to include: `{% include %}` and the like fail as TemplateNotFound, reported in place.
+    loader=jinja2.FunctionLoader(lambda name: None),
+)
 
 
 def template_context(program: Program) -> dict[str, Any]:
@@ -425,10 +460,17 @@ def _render_text(data: Any, loc: Loc, context: dict[str, Any], located: Located,
     try:
         return _ENV.from_string(data).render(context).strip()
     except jinja2.TemplateSyntaxError as exc:
-        problems.append(located.problem(loc, f"placeholder syntax error: {exc.message}"))
+        message = f"placeholder syntax error: {exc.message}"
     except jinja2.UndefinedError as exc:
         known = ", ".join(sorted(context))
-        problems.append(located.problem(loc, f"unknown placeholder: {exc.message}; placeholders can use {known}"))
+        message = f"unknown placeholder: {exc.message}; placeholders can use {known}"
+    except jinja2.TemplateNotFound as exc:
+        message = f"placeholders cannot include, import or extend other files (asked for '{exc.name}')"
+    except jinja2.exceptions.SecurityError as exc:
+        message = f"placeholder not allowed: {exc}"
+    except Exception as exc:  # any failure while filling in comes from the coordinator's text: report, never crash
+        message = f"placeholder could not be filled in: {type(exc).__name__}: {exc}"
+    problems.append(located.problem(loc, message))
     return data
 
 
@@ -455,6 +497,9 @@ def _validate_field(located: Located, loc: Loc, allowed: dict[str, type[BaseMode
     kind = data.get("type")
     if kind is None:
         return None, [located.problem(loc, f"this field needs a `type`: one of {', '.join(allowed)}")]
+    if not isinstance(kind, str):
+        message = f"expected one field type as text, one of {', '.join(allowed)}"
+        return None, [located.problem((*loc, "type"), message)]
     if kind not in allowed:
         close = difflib.get_close_matches(str(kind), list(allowed), n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"known types: {', '.join(allowed)}"
@@ -464,7 +509,10 @@ def _validate_field(located: Located, loc: Loc, allowed: dict[str, type[BaseMode
         inner = data.get("fields")
         problems: list[Problem] = []
         fields = []
-        if isinstance(inner, list):
+        if not isinstance(inner, list) or not inner:
+            message = "a repeat needs `fields`: a list of at least one field, each on its own line starting with '- '"
+            problems.append(located.problem((*loc, "fields"), message))
+        else:
             for index in range(len(inner)):
                 field, found = _validate_field(located, (*loc, "fields", index), SIMPLE_TYPES)
                 fields.append(field)
@@ -536,39 +584,60 @@ class _Binder:
         if not isinstance(value, int) or isinstance(value, bool):
             self._fail(loc, path, "a whole number (try goals.per_agreement)")
             return 1
+        if not 1 <= value <= MAX_REPEAT:
+            message = f"'{path}' is {value} in program.yaml; a repeat takes 1 to {MAX_REPEAT} groups"
+            self.problems.append(self.located.problem(loc, message))
+            return 1
         return value
 
+    def _clashes(self, loc: Loc, key: str | None, texts: list[str], *, inline: bool, what: str) -> None:
+        """Texts whose names coincide would share a field name or a radio value: refuse, at the later one."""
+        for earlier, later, name in slug_clashes(texts):
+            place = loc if key is None else (*loc, key, later) if inline else (*loc, key)
+            self.problems.append(self.located.problem(place, _clash_message(what, texts[earlier], texts[later], name)))
+
     def bind(self, field: Any, loc: Loc) -> Any:
-        if isinstance(field, (Checklist, Choice)) and field.options_from:
-            field = field.model_copy(update={"options": self.text_list((*loc, "options_from"), field.options_from)})
+        if isinstance(field, (Checklist, Choice)):
+            if field.options_from:
+                field = field.model_copy(update={"options": self.text_list((*loc, "options_from"), field.options_from)})
+            inline = not field.options_from
+            key = "options" if inline else "options_from"
+            self._clashes(loc, key, field.options, inline=inline, what="options")
         elif isinstance(field, (RatingGrid, Questions)) and field.questions_from:
             questions = self.text_list((*loc, "questions_from"), field.questions_from)
             field = field.model_copy(update={"questions": questions})
-        elif isinstance(field, Signature) and field.roles_from:
-            field = field.model_copy(update={"roles": self.text_list((*loc, "roles_from"), field.roles_from)})
+        elif isinstance(field, Signature):
+            if field.roles_from:
+                field = field.model_copy(update={"roles": self.text_list((*loc, "roles_from"), field.roles_from)})
+            inline = not field.roles_from
+            self._clashes(loc, "roles" if inline else "roles_from", field.roles, inline=inline, what="roles")
         elif isinstance(field, Repeat):
             count = self.count((*loc, "count_from"), field.count_from) if field.count_from else field.count
             inner = [self.bind(f, (*loc, "fields", i)) for i, f in enumerate(field.fields)]
             field = field.model_copy(update={"count": count, "fields": inner})
+        if isinstance(field, RatingGrid):
+            labels = [level.label for level in self.program.rating_scale]
+            self._clashes(loc, None, labels, inline=False, what="program.yaml's rating_scale labels")
         return field
 
 
-def _name_problems(sections: list[Section], located: Located) -> list[Problem]:
+Placed = tuple[str, Any, Loc | None]
+"""A checked field with its section's id and its place in the form file (None: added from program.yaml)."""
+
+
+def _name_problems(fields: list[Placed], located: Located) -> list[Problem]:
     """Every field name must be unique, and no name may also be the start of another (a.b and a.b.c)."""
     problems = []
     seen: dict[str, Loc] = {}
-    for s_index, section in enumerate(sections):
-        for f_index, field in enumerate(section.fields):
-            loc: Loc = ("sections", s_index, "fields", f_index)
-            # Fields added from program.yaml (extra questions) have no place in the form file.
-            place = next((p for p in ((*loc, "name"), loc) if p in located.values), ("sections",))
-            for name in _names(field, section.id):
-                if name in seen:
-                    first = located.where(seen[name])[0]
-                    problems.append(
-                        located.problem(place, f"duplicate field name '{name}' (first on line {first}); rename one")
-                    )
-                seen.setdefault(name, place)
+    for section_id, field, loc in fields:
+        place = ("sections",) if loc is None else next((p for p in ((*loc, "name"), loc) if p in located.values), loc)
+        for name in _names(field, section_id):
+            if name in seen:
+                first = located.where(seen[name])[0]
+                problems.append(
+                    located.problem(place, f"duplicate field name '{name}' (first on line {first}); rename one")
+                )
+            seen.setdefault(name, place)
     names = set(seen)
     for name, place in seen.items():
         parts = name.split(".")
@@ -581,40 +650,57 @@ def _name_problems(sections: list[Section], located: Located) -> list[Problem]:
     return problems
 
 
+def _items(data: Any, key: str) -> list[Any]:
+    """data[key] when data is a mapping holding a list there, else nothing (its validation reports why)."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
+
+
 def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDef:
-    """One form definition, validated and bound to the program; InputError lists every problem."""
+    """One form definition, validated and bound to the program; InputError lists every problem in the file.
+
+    The form's own keys, each section's and each field's are checked separately, so a mistake in one
+    hides none of the others.
+    """
     located = parse_yaml(path, display)
     problems = list(located.problems)
     located.data = _render_text(located.data, (), template_context(program), located, problems)
     raw, found = validate(_RawForm, located)
     problems += found
-    if raw is None:
-        raise InputError(problems)
     binder = _Binder(program, located)
-    sections = []
-    for s_index, raw_section in enumerate(raw.sections):
+    sections: list[Section] = []
+    placed: list[Placed] = []
+    for s_index, section_data in enumerate(_items(located.data, "sections")):
+        s_loc: Loc = ("sections", s_index)
+        shell, found = validate(_RawSection, _sub(located, s_loc))
+        problems += [_prefixed(p, s_loc) for p in found]
         fields = []
-        for f_index in range(len(raw_section.fields)):
-            loc: Loc = ("sections", s_index, "fields", f_index)
+        for f_index in range(len(_items(section_data, "fields"))):
+            loc: Loc = (*s_loc, "fields", f_index)
             field, found = _validate_field(located, loc, FIELD_TYPES)
             problems += found
-            if field is not None:
-                fields.append(binder.bind(field, loc))
-        sections.append(raw_section.model_copy(update={"fields": fields}))
+            if field is None:
+                continue
+            before = len(binder.problems)
+            field = binder.bind(field, loc)
+            if len(binder.problems) == before and shell is not None:
+                fields.append(field)
+                placed.append((shell.id, field, loc))
+        if shell is not None:
+            # Parts are validated already; binding filled in what their `*_from` keys pointed at.
+            sections.append(Section.model_construct(id=shell.id, title=shell.title, intro=shell.intro, fields=fields))
     problems += binder.problems
-    if problems:
-        raise InputError(problems)
     settings = program.forms.get(form_id)
-    title = settings.title if settings and settings.title else raw.title
-    # Parts are validated already; binding filled in what their `*_from` keys pointed at.
-    built = [Section.model_construct(id=s.id, title=s.title, intro=s.intro, fields=s.fields) for s in sections]
     if settings and settings.extra_questions:
-        built.append(_extra_section(settings.extra_questions))
-    problems = _name_problems(built, located)
-    if problems:
+        extra = _extra_section(settings.extra_questions)
+        sections.append(extra)
+        placed += [(extra.id, field, None) for field in extra.fields]
+    problems += _name_problems(placed, located)
+    if problems or raw is None:
         raise InputError(problems)
+    title = settings.title if settings and settings.title else raw.title
     return FormDef.model_construct(
-        id=form_id, title=title, description=raw.description, who=raw.who, intro=raw.intro, sections=built
+        id=form_id, title=title, description=raw.description, who=raw.who, intro=raw.intro, sections=sections
     )
 
 

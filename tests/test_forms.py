@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
 from generator.cli import main
-from generator.formdefs import CATALOGUE
+from generator.formdefs import CATALOGUE, Width, slug
 from generator.forms import FormDef, form_infos, load_form_definitions, render_form, render_forms
 from generator.model import Program
+from generator.pdf.layout import SHARES
 from generator.pdf.styles import accent, contrast_on_white, text_accent
 from generator.problems import InputError
 from generator.program import load_program
@@ -375,3 +378,168 @@ def test_logo_and_colour_make_the_header(program_copy) -> None:
         xobjects = page["/Resources"]["/XObject"].values()
         assert any(x.get_object()["/Subtype"] == "/Image" for x in xobjects)
     assert contrast_on_white(text_accent("yellow")) >= 4.5 > contrast_on_white(accent("yellow"))
+
+
+HEAD = BROKEN.split("      - {type: text")[0]
+"""A form file up to its first section's `fields:` key; tests add fields at six spaces."""
+
+
+def _problems(program_file: Path, text: str, *replacements: tuple[str, str]) -> list[str]:
+    """The problems loading the forms reports when meeting-notes is `text` (program.yaml edited first)."""
+    if replacements:
+        body = program_file.read_text(encoding="utf-8")
+        for old, new in replacements:
+            assert old in body
+            body = body.replace(old, new, 1)
+        program_file.write_text(body, encoding="utf-8")
+    _override(program_file, "meeting-notes", text)
+    program, sources = load(program_file)
+    with pytest.raises(InputError) as caught:
+        load_form_definitions(program, sources)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_malformed_values_are_located_not_raised(example_folder: Path) -> None:
+    found = _problems(
+        example_folder,
+        HEAD
+        + "      - {type: [a, b], name: x, label: X}\n"
+        + "      - {type: {a: 1}, name: y, label: Y}\n"
+        + "      - {type: text, name: [z], label: {a: 1}}\n",
+    )
+    assert any(
+        re.search(r"meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.type: expected one field type", p) for p in found
+    )
+    assert any(
+        re.search(r"meeting-notes\.yaml:9:\d+: sections\.0\.fields\.1\.type: expected one field type", p) for p in found
+    )
+    assert any(re.search(r"meeting-notes\.yaml:10:\d+: sections\.0\.fields\.2\.name: ", p) for p in found)
+    assert any(re.search(r"meeting-notes\.yaml:10:\d+: sections\.0\.fields\.2\.label: ", p) for p in found)
+
+
+@pytest.mark.parametrize(
+    ("placeholder", "message"),
+    [
+        ("{{ program.name / 2 }}", r"could not be filled in: TypeError: unsupported operand"),
+        ("{% include 'x' %}", r"cannot include, import or extend other files \(asked for 'x'\)"),
+        ("{{ program.__class__ }}", r"not allowed: access to attribute '__class__'.* is unsafe"),
+        ("{{ program.name | nosuchfilter }}", r"syntax error: .*nosuchfilter"),
+        ("{{ program.name.upper( }}", r"syntax error"),
+    ],
+)
+def test_any_placeholder_failure_is_located(example_folder: Path, placeholder: str, message: str) -> None:
+    (problem,) = _problems(example_folder, HEAD + f'      - {{type: text, name: x, label: "{placeholder}"}}\n')
+    assert re.fullmatch(rf".*meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.label: .*{message}.*", problem)
+
+
+def test_a_bad_top_level_key_hides_no_other_problem(example_folder: Path) -> None:
+    text = BROKEN.replace("who: Mentee\n", "who: Mentee\ncolour: teal\n") + (
+        "  - id: second\n    titel: Second\n    fields:\n      - {type: checkbox, name: ok, label: Fine}\n"
+    )
+    found = _problems(example_folder, text)
+    for expected in (
+        r"meeting-notes\.yaml:4:1: colour: unknown key 'colour'",
+        r"meeting-notes\.yaml:10:\d+: .*unknown field type 'txet'",
+        r"meeting-notes\.yaml:11:\d+: .*duplicate field name 'meeting\.name'",
+        r"meeting-notes\.yaml:13:15: .*meeting_frequancy",
+        r"meeting-notes\.yaml:14:\d+: sections\.1\.title: this key is required",
+        r"meeting-notes\.yaml:15:5: sections\.1\.titel: unknown key 'titel'; did you mean 'title'\?",
+    ):
+        assert any(re.search(expected, p) for p in found), (expected, found)
+
+
+LONG = "Meets with the mentor at least once every single month of the year, "
+
+
+@pytest.mark.parametrize(
+    ("field", "clash"),
+    [
+        ('{type: choice, name: c, label: C, options: ["Yes", "Yes!"]}', r"options\.1: options 'Yes' and 'Yes!'"),
+        ('{type: choice, name: c, label: C, options: ["é", "è"]}', r"options\.1: options 'é' and 'è'.* name 'e'"),
+        (
+            f'{{type: checklist, name: c, label: C, options: ["{LONG}1", "{LONG}2"]}}',
+            r"options\.1: .*keep only the first 48 letters",
+        ),
+        ("{type: signature, roles: [Mentor, MENTOR]}", r"roles\.1: roles 'Mentor' and 'MENTOR'"),
+    ],
+)
+def test_options_giving_the_same_name_are_refused(example_folder: Path, field: str, clash: str) -> None:
+    (problem,) = _problems(example_folder, HEAD + f"      - {field}\n")
+    assert re.search(rf"meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.{clash}", problem), problem
+
+
+def test_rating_labels_giving_the_same_name_are_refused(example_folder: Path) -> None:
+    grid = "      - {type: rating_grid, name: r, label: R, questions: [How was it?]}\n"
+    found = _problems(example_folder, HEAD + grid, ("  - label: Fair\n", "  - label: Poor!\n"))
+    (problem,) = [p for p in found if "meeting-notes" in p]  # the shipped evaluations are refused too
+    assert re.search(
+        r"meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0: .*rating_scale labels 'Poor' and 'Poor!'", problem
+    )
+
+
+def test_names_from_text_are_always_ascii_and_stable() -> None:
+    assert slug("会议") == "u4f1a_u8bae" != slug("记录")
+    assert [slug("Łódź"), slug("Министерство"), slug("Mentor's supervisor")] == [
+        "lodz",
+        "ministerstvo",
+        "mentors_supervisor",
+    ]
+    for text in ("会议", "नमस्ते", "★", "Ωμέγα", LONG * 2):
+        assert re.fullmatch(r"[a-z0-9_]{1,48}", slug(text)) and slug(text) == slug(text)
+
+
+def test_count_from_is_held_to_the_same_limit_as_count(example_folder: Path) -> None:
+    group = "      - {type: repeat, title: G, count_from: schedule.session_minutes, fields: [{type: heading, text: G}]}"
+    (problem,) = _problems(example_folder, HEAD + group + "\n")
+    assert re.fullmatch(
+        r".*meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.count_from: 'schedule\.session_minutes' is 60 in "
+        r"program\.yaml; a repeat takes 1 to 20 groups",
+        problem,
+    )
+
+
+@pytest.mark.parametrize("fields", ['"abc"', "[]", None])
+def test_a_repeat_without_fields_is_refused(example_folder: Path, fields: str | None) -> None:
+    given = f", fields: {fields}" if fields else ""
+    (problem,) = _problems(example_folder, HEAD + f"      - {{type: repeat, title: Goal, count: 2{given}}}\n")
+    assert re.search(r"meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.fields: a repeat needs `fields`", problem)
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_rating_grid_is_laid_out_on_the_real_text_width(program_copy, paper: str) -> None:
+    """Rating columns keep their width (60 pt for five levels, 4 pt apart) and comment boxes end at the margin."""
+    program, sources = load(program_copy(("paper: letter", f"paper: {paper}")))
+    form = load_form_definitions(program, sources)["mentor-evaluation"]
+    pdf = reader(render_form(program, form, sources))
+    width = float(pdf.pages[0].mediabox.width)
+    rects = {}
+    for page in pdf.pages[:2]:
+        for annot in page.get("/Annots", []):
+            rects.setdefault(full_name(annot), []).append([float(v) for v in annot.get_object()["/Rect"]])
+    buttons = sorted(rect[0] for rect in rects["ratings.questions.1.rating"])
+    assert [b - a for a, b in itertools.pairwise(buttons)] == pytest.approx([64.0] * 4, abs=0.01)
+    (comment,) = rects["ratings.questions.1.comment"]
+    assert comment[0] == pytest.approx(54 + 24 + 4 + 52 + 4, abs=0.01)
+    assert comment[2] == pytest.approx(width - 54, abs=0.01)
+    assert buttons[-1] + 11 + (60 - 11) / 2 == pytest.approx(width - 54, abs=0.01)
+
+
+def test_widths_come_from_the_form_model() -> None:
+    assert list(SHARES) == list(get_args(Width))
+    assert SHARES["full"] == 1.0 and SHARES["2/3"] == pytest.approx(2 / 3)
+
+
+def test_the_readme_examples_load(example_folder: Path) -> None:
+    """Every field example in forms/README.md, together in one form, loads as written; placeholders it names exist."""
+    readme = (Path(__file__).resolve().parent.parent / "forms" / "README.md").read_text(encoding="utf-8")
+    examples = [line for line in readme.splitlines() if line.startswith("- {type:")]
+    examples += [b for b in re.findall(r"```yaml\n(- type:.*?)```", readme, re.S)]
+    fields = "".join(f"      {line}\n" for example in examples for line in example.strip().splitlines())
+    _override(example_folder, "meeting-notes", HEAD + fields)
+    program, sources = load(example_folder)
+    form = load_form_definitions(program, sources)["meeting-notes"]
+    assert "meeting.commit" in form.field_names() and "meeting.1.goal" in form.field_names()
+    for path in set(re.findall(r"`(program\.(?!yaml)[a-z_.]*[a-z_])`", readme)):
+        value: object = program
+        for part in path.split("."):
+            value = getattr(value, part)  # AttributeError: the README names a key program.yaml does not have

@@ -173,7 +173,8 @@ def _winansi(text: str) -> bool:
 class _Canvas(Canvas):
     """Uses the trimmed AcroForm, tags structure as it draws, and completes the document when saved."""
 
-    font = "Helvetica"
+    font: str
+    """The printed text's regular font, set by build(): the page total and pre-filled values use it."""
     meta: Meta
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -288,10 +289,9 @@ def build(program: Program, form: FormDef, logo: Path | None, meta: Meta) -> byt
         topMargin=st.MARGIN + st.HEADER_H,
         bottomMargin=st.MARGIN + st.FOOTER_H,
         invariant=1,
-        lang=info.language,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_Decorator(program, form, styles, logo))])
     canvas_class = type("FormCanvas", (_Canvas,), {"font": fonts.regular, "meta": meta})
-    doc.build(StoryBuilder(program, form, styles).story(), canvasmaker=canvas_class)
+    doc.build(StoryBuilder(program, form, styles, frame.width).story(), canvasmaker=canvas_class)
     return buffer.getvalue()

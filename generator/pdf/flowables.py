@@ -74,12 +74,12 @@ class SignatureLine(Flowable):
         Tagger.end(self.canv)
 
 
-class _Mark(Flowable):
-    """A checkbox or radio button with its caption to the right (clicking the box is enough)."""
+class CheckItem(Flowable):
+    """A checkbox with its caption to the right (clicking the box is enough); radios are RadioFlow and RadioCell."""
 
-    def __init__(self, caption: Text) -> None:
+    def __init__(self, caption: Text, name: str, tooltip: str) -> None:
         super().__init__()
-        self.caption = caption
+        self.caption, self.name, self.tooltip = caption, name, tooltip
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         _, caption_h = self.caption.wrap(available_width - st.CHECK - 5, available_height)
@@ -88,24 +88,11 @@ class _Mark(Flowable):
 
     def draw(self) -> None:
         top = self.height
-        self.widget(top - st.CHECK)
-        self.caption.drawOn(self.canv, st.CHECK + 5, top - self.caption.height + 0.5)
-
-    def widget(self, y: float) -> None:
-        raise NotImplementedError
-
-
-class CheckItem(_Mark):
-    def __init__(self, caption: Text, name: str, tooltip: str) -> None:
-        super().__init__(caption)
-        self.name, self.tooltip = name, tooltip
-
-    def widget(self, y: float) -> None:
         self.canv.acroForm.checkbox(
             name=self.name,
             tooltip=self.tooltip,
             x=0,
-            y=y,
+            y=top - st.CHECK,
             size=st.CHECK,
             relative=True,
             buttonStyle="check",
@@ -115,6 +102,7 @@ class CheckItem(_Mark):
             textColor=st.INK,
             fieldFlags="",
         )
+        self.caption.drawOn(self.canv, st.CHECK + 5, top - self.caption.height + 0.5)
 
 
 def radio(canv: object, group: str, value: str, button_tip: str, tooltip: str, x: float, y: float) -> None:

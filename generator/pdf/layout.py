@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from fractions import Fraction
+from typing import get_args
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import Color
@@ -23,6 +25,7 @@ from ..formdefs import (
     Signature,
     Table,
     TextField,
+    Width,
     slug,
 )
 from ..model import Program
@@ -31,13 +34,12 @@ from .flowables import Box, CheckItem, RadioCell, RadioFlow, Row, Rows, Signatur
 from .flowables import Text as Paragraph
 from .wording import TOOLTIPS, WORDS
 
-SHARES = {"full": 1.0, "3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "1/3": 1 / 3, "1/4": 0.25}
+SHARES = {width: 1.0 if width == "full" else float(Fraction(width)) for width in get_args(Width)}
+"""Share of the line for each `width` a form may give, read from the names themselves ('2/3' is 2/3)."""
 
-
-def export_value(option: str, index: int) -> str:
-    """A radio button's export value: the option's slug, or its position when the slug is not ASCII."""
-    value = slug(option)
-    return value if value.isascii() else f"option_{index}"
+_NUMBER_W = 24.0
+"""The rating grid's first column, holding the question's number."""
+_GRID_GAP = 4.0
 
 
 def paragraphs(text: str, style: ParagraphStyle) -> list[Flowable]:
@@ -49,8 +51,10 @@ def paragraphs(text: str, style: ParagraphStyle) -> list[Flowable]:
 class StoryBuilder:
     """Turns sections and fields into flowables with the styles of one form."""
 
-    def __init__(self, program: Program, form: FormDef, styles: st.Styles) -> None:
+    def __init__(self, program: Program, form: FormDef, styles: st.Styles, width: float) -> None:
         self.program, self.form, self.s = program, form, styles
+        self.width = width
+        """Width of the page's text frame, in points: letter and A4 differ."""
         self.tint = _tint(styles.accent)
 
     def story(self) -> list[Flowable]:
@@ -166,7 +170,8 @@ class StoryBuilder:
         return out
 
     def _choice(self, field: Choice, prefix: str) -> list[Flowable]:
-        options = [(export_value(o, i), o) for i, o in enumerate(field.options, 1)]
+        # The loader refuses options with the same slug, so every button has its own export value.
+        options = [(slug(o), o) for o in field.options]
         tooltip = TOOLTIPS["choice"].format(hint=field.hint, options=", ".join(field.options))
         group = f"{prefix}.{field.name}"
         flow = RadioFlow(group, tooltip, field.hint, options, self.s.fonts.regular, column=field.layout == "column")
@@ -189,9 +194,11 @@ class StoryBuilder:
                 Paragraph(f"<b>{escape(level.label)}</b>: {escape(level.definition)}", self.s.note) for level in scale
             ]
             out.append(Spacer(0, 4))
+        # Widths in points: Row spreads what is left after the gaps over the shares, so these fill the frame.
         column = min(64.0, max(34.0, 300.0 / len(scale)))
-        question_share = max(1.0, 504 - 24 - len(scale) * column) / column
-        shares = [24 / column, question_share] + [1.0] * len(scale)
+        room = self.width - _GRID_GAP * (len(scale) + 1)
+        question = max(column, room - _NUMBER_W - len(scale) * column)
+        shares = [_NUMBER_W, question] + [column] * len(scale)
         head = [Box(), Paragraph(escape(WORDS["question"]), self.s.cell_head)]
         head += [Paragraph(escape(label), self.s.cell_head.clone("c", alignment=1)) for label in labels]
         rows = []
@@ -199,15 +206,13 @@ class StoryBuilder:
             group = f"{prefix}.{field.name}.{n}.rating"
             tooltip = TOOLTIPS["rating"].format(n=n, question=question, options=", ".join(labels))
             cells: list[Flowable] = [Paragraph(f"{n}.", self.s.option), Paragraph(escape(question), self.s.option)]
-            cells += [
-                RadioCell(group, export_value(label, i), f"{label}, question {n}", tooltip)
-                for i, label in enumerate(labels, 1)
-            ]
-            line: Flowable = Row(cells, shares, gap=4, pad=4)
+            cells += [RadioCell(group, slug(label), f"{label}, question {n}", tooltip) for label in labels]
+            line: Flowable = Row(cells, shares, gap=_GRID_GAP, pad=4)
             if field.comments:
                 comment = TextBox(f"{prefix}.{field.name}.{n}.comment", TOOLTIPS["comment"].format(n=n), height=18)
                 note = Paragraph(escape(WORDS["comment"]), self.s.small)
-                line = Stack([line, Row([Box(), note, comment], [24, 52, 420], gap=4)], gap=1)
+                widths = [_NUMBER_W, 52.0, self.width - 2 * _GRID_GAP - _NUMBER_W - 52.0]
+                line = Stack([line, Row([Box(), note, comment], widths, gap=_GRID_GAP)], gap=1)
             rows.append(Stack([line, Box(5)], gap=0))
         out += [
             Rows(self.header_row(head, shares), rows, self.caption(field.label, field.help)),
