@@ -10,8 +10,10 @@ import contextlib
 import datetime as dt
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from .model import Program
+if TYPE_CHECKING:
+    from .model import Program  # only for hints: a cached rebuild pins its date without loading the model
 
 ENV = "SOURCE_DATE_EPOCH"
 
@@ -32,10 +34,10 @@ def build_datetime(program: Program) -> dt.datetime:
 
 
 @contextlib.contextmanager
-def pinned_build_date(program: Program) -> Iterator[None]:
+def pinned_build_date(epoch: int) -> Iterator[None]:
     """SOURCE_DATE_EPOCH set to the build date while MkDocs builds (its sitemap dates), as it was afterwards."""
     before = os.environ.get(ENV)
-    os.environ[ENV] = str(build_epoch(program))
+    os.environ[ENV] = str(epoch)
     try:
         yield
     finally:

@@ -27,7 +27,6 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .dates import pinned_build_date
-from .model import MATERIAL_COLORS
 from .problems import InputError
 from .site import RenderedSite, render_site, watched_paths
 from .sources import Sources
@@ -42,7 +41,6 @@ ASSETS_DIR = Path(__file__).parent / "assets"
 """The stylesheet and script every site gets, beside the generated colours."""
 THEME_DIR = Path(__file__).parent / "theme"
 """Template overrides searched before Material's own (after a mkdocs.yml custom_dir): the page language."""
-_ACCENTS = frozenset(MATERIAL_COLORS) - {"brown", "grey", "blue grey", "black", "white"}  # Material has no such accents
 
 
 @dataclass(frozen=True)
@@ -101,6 +99,7 @@ MATERIAL_HEX = {
     "white": "#ffffff",
 }
 """Material's primary colour for each palette name, so contrast is computed for names and hex colours alike."""
+_ACCENTS = frozenset(MATERIAL_HEX) - {"brown", "grey", "blue grey", "black", "white"}  # Material has no such accents
 
 WHITE, DARK_TEXT, PAGE = "#ffffff", "#000000de", "#ffffff"
 """Header text choices (Material's own) and the light scheme's page background."""
@@ -231,7 +230,7 @@ def _stylesheet(color: str) -> str:
 
 
 def material_settings(site: RenderedSite) -> MaterialSettings:
-    info = site.program.program
+    info = site.facts
     color = info.color.lower()
     palette = {"primary": "custom" if color.startswith("#") else color}
     if color in _ACCENTS:
@@ -299,7 +298,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.site, self.settings = site, material_settings(site)
         # `mkdocs build` dates its sitemap like `handbook build` does, so the two give the same bytes.
         self._build_date.close()
-        self._build_date.enter_context(pinned_build_date(site.program))
+        self._build_date.enter_context(pinned_build_date(site.facts.epoch))
         for key, value in self.settings.config.items():
             config[key] = value
         for key, value in self.settings.defaults.items():

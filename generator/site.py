@@ -6,24 +6,52 @@ it to disk; neither needs to know how it was made, and this module needs no MkDo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from .cache import FOLDER, Cache, build_digest, digest, pack, unpack
-from .model import Program
+from .dates import build_epoch
 from .problems import InputError, Problem
 from .sources import Sources, defaults_root
 
 if TYPE_CHECKING:
     from .forms import FormInfo
+    from .model import Program
 
 CALENDAR = "program.ics"
 
 
 @dataclass(frozen=True)
+class SiteFacts:
+    """What the site build needs of program.yaml beyond the rendered files.
+
+    Plain values, not the validated model, so a cached rebuild never imports pydantic or builds the model's
+    classes: that alone would cost more than the rest of a rebuild's own work.
+    """
+
+    name: str
+    agency: str
+    division: str
+    url: str | None
+    color: str
+    language: str
+    epoch: int
+    """The build date (SOURCE_DATE_EPOCH or the program's start) in seconds since 1970."""
+    logo: str | None
+    """program.logo as written: a cached render is reused only while that file is unchanged."""
+
+    @classmethod
+    def of(cls, program: Program) -> SiteFacts:
+        info = program.program
+        url = str(info.url) if info.url else None
+        epoch = build_epoch(program)
+        return cls(info.name, info.agency, info.division, url, info.color, info.language, epoch, info.logo)
+
+
+@dataclass(frozen=True)
 class RenderedSite:
-    program: Program
+    facts: SiteFacts
     sources: Sources
     files: dict[str, str | bytes]
     """Every file of the site's source tree by its path: Markdown pages as text, everything else as bytes."""
@@ -87,7 +115,7 @@ def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
     if program.program.logo:
         logo = f"assets/logo{PurePosixPath(program.program.logo).suffix.lower()}"
         files[logo] = (sources.root / program.program.logo).read_bytes()
-    return RenderedSite(program, sources, files, logo)
+    return RenderedSite(SiteFacts.of(program), sources, files, logo)
 
 
 def _forms(program: Program, sources: Sources, cache: Cache | None) -> tuple[list[FormInfo], dict[str, bytes]]:
@@ -152,7 +180,7 @@ def _site_key(sources: Sources) -> str:
 def _packed_site(site: RenderedSite) -> bytes:
     names = list(site.files)
     meta = {
-        "program": site.program.model_dump_json(),
+        "facts": asdict(site.facts),
         "logo": site.logo,
         "files": [[name, isinstance(site.files[name], str)] for name in names],
     }
@@ -166,7 +194,7 @@ def _cached_site(entry: bytes | None, sources: Sources) -> RenderedSite | None:
         return None
     try:
         meta, blobs = unpack(entry)
-        program = Program.model_validate_json(meta["program"])
+        facts = SiteFacts(**meta["facts"])
         files = {
             name: blob.decode("utf-8") if text else blob
             for (name, text), blob in zip(meta["files"], blobs, strict=True)
@@ -174,13 +202,13 @@ def _cached_site(entry: bytes | None, sources: Sources) -> RenderedSite | None:
         logo = meta["logo"]
     except (ValueError, KeyError, TypeError):
         return None
-    if program.program.logo:
+    if facts.logo is not None:
         try:
-            if (sources.root / program.program.logo).read_bytes() != files[logo]:
+            if (sources.root / facts.logo).read_bytes() != files[logo]:
                 return None
-        except OSError:
+        except (OSError, KeyError):
             return None  # the logo went missing: load_program reports it where it belongs
-    return RenderedSite(program, sources, files, logo)
+    return RenderedSite(facts, sources, files, logo)
 
 
 def watched_paths(sources: Sources) -> list[Path]:

@@ -25,6 +25,7 @@ import pytest
 
 from generator.build import build_site
 from generator.mkdocs_plugin import FOOTER, MATERIAL_HEX, PAGE, Palette, contrast
+from generator.model import MATERIAL_COLORS
 from generator.site import RenderedSite
 
 from .conftest import EXAMPLE, ROOT
@@ -102,6 +103,10 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         yield served
 
 
+def test_every_colour_program_yaml_accepts_has_a_palette() -> None:
+    assert set(MATERIAL_HEX) == set(MATERIAL_COLORS)
+
+
 @pytest.mark.parametrize("color", COLORS)
 def test_palette_meets_aa_for_any_colour(color: str) -> None:
     palette = Palette.from_color(color)
@@ -144,10 +149,10 @@ def _rgb_hex(css: str) -> str:
 
 
 def test_tab_reaches_the_controls_with_a_visible_focus_ring(example: Served) -> None:
-    palette = Palette.from_color(example.site.program.program.color)
+    palette = Palette.from_color(example.site.facts.color)
     stops = browser("focus", example.url, "index.html", "10")
     names = [stop["name"] for stop in stops]
-    assert names[:3] == ["Skip to content", example.site.program.program.name, "Search"], names
+    assert names[:3] == ["Skip to content", example.site.facts.name, "Search"], names
     assert "About mentoring" in names  # on into the navigation
     for stop in stops:
         assert stop["visible"] and stop["outlineStyle"] == "solid" and stop["outlineWidth"] >= 2, stop

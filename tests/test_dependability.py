@@ -109,6 +109,35 @@ def test_a_damaged_cache_is_rendered_again_and_no_cache_bypasses_it(program_copy
     assert tree(tmp_path / "third") == tree(tmp_path / "first")
 
 
+LOADED_AFTER_BUILD = """
+import sys
+from generator.cli import main
+try:
+    main(sys.argv[1:], prog_name="handbook")
+finally:
+    print(" ".join(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def test_a_cached_rebuild_loads_no_model_or_renderer_and_notices_a_new_logo(program_copy, tmp_path: Path) -> None:
+    """The cached path must stay cheap: importing pydantic or ReportLab would cost more than the rest of it."""
+    program_file = program_copy(("  # logo: logo.png", "  logo: logo.png"))
+    Image.new("RGB", (8, 8), "teal").save(program_file.parent / "logo.png")
+    site = tmp_path / "site"
+    command = [sys.executable, "-c", LOADED_AFTER_BUILD, "build", "-p", str(program_file), "-o", str(site)]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout.split()
+    assert {"pydantic", "reportlab"} <= set(first)
+    logo = (site / "assets" / "logo.png").read_bytes()
+
+    again = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout.split()
+    assert not {"pydantic", "reportlab", "pypdf", "icalendar"} & set(again), again
+    assert (site / "assets" / "logo.png").read_bytes() == logo
+
+    Image.new("RGB", (8, 8), "orange").save(program_file.parent / "logo.png")
+    subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+    assert (site / "assets" / "logo.png").read_bytes() == (program_file.parent / "logo.png").read_bytes() != logo
+
+
 def test_two_builds_give_the_same_bytes_with_and_without_source_date_epoch(
     program_copy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
