@@ -23,7 +23,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from .mkdocs_plugin import PROGRAM_ENV, HandbookPlugin
+from .mkdocs_plugin import PROGRAM_ENV, SITE_MARKER, HandbookPlugin
 from .problems import InputError, Problem
 from .site import RenderedSite, render_site
 from .sources import Sources, defaults_root
@@ -160,7 +160,7 @@ def build_site(program_file: Path, out_dir: Path, *, use_cache: bool = True) -> 
     Two builds of the same inputs give the same bytes, with or without SOURCE_DATE_EPOCH.
     """
     site = render_site(Sources(program_file), use_cache=use_cache)
-    with replacing(out_dir, site.sources, "index.html") as new:
+    with replacing(out_dir, site.sources, SITE_MARKER) as new:
         build_into(site, new)
     return site
 

@@ -70,6 +70,11 @@ def main() -> None:
     Start with `handbook new my-program`, edit my-program/program.yaml, then run
     `handbook check -p my-program/program.yaml`.
     """
+    from .dates import epoch_problem
+
+    problem = epoch_problem()
+    if problem:
+        raise click.ClickException(problem)
 
 
 @main.command()
@@ -85,6 +90,7 @@ def check(program_file: Path) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@reports_input_errors
 def new(directory: Path) -> None:
     """Create DIRECTORY with a commented program.yaml and an mkdocs.yml that build as they are."""
     from .scaffold import ScaffoldError, scaffold

@@ -16,6 +16,16 @@ if TYPE_CHECKING:
     from .model import Program  # only for hints: a cached rebuild pins its date without loading the model
 
 ENV = "SOURCE_DATE_EPOCH"
+_LATEST = 2**32 - 1
+"""The latest build date every output can carry: gzip (MkDocs' sitemap.xml.gz) stores it in 32 bits."""
+
+
+def epoch_problem() -> str | None:
+    """What is wrong with SOURCE_DATE_EPOCH, if it is set to something a build cannot use (ReportLab reads it too)."""
+    value = os.environ.get(ENV)
+    if value is None or (value.strip().isdigit() and int(value) <= _LATEST):
+        return None
+    return f"{ENV}={value!r} is not a build date; set it to whole seconds since 1970 (0 to {_LATEST}) or unset it"
 
 
 def program_epoch(program: Program) -> int:

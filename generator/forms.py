@@ -9,7 +9,7 @@ from .formdefs import FormDef, load_form, ordered_ids
 from .model import Program
 from .pdf import render_pdf
 from .pdf.glyphs import warn_missing_glyphs
-from .problems import InputError
+from .problems import InputError, Problem
 from .sources import Sources
 
 __all__ = ["FormDef", "FormInfo", "form_infos", "load_form_definitions", "render_form", "render_forms"]
@@ -51,8 +51,18 @@ def form_infos(program: Program, sources: Sources) -> list[FormInfo]:
 
 
 def render_form(program: Program, form: FormDef, sources: Sources) -> bytes:
-    """One fillable PDF; the same inputs give the same bytes."""
-    return render_pdf(program, form, sources)
+    """One fillable PDF; the same inputs give the same bytes, and text too long for a page is an InputError."""
+    from reportlab.platypus.doctemplate import LayoutError
+
+    try:
+        return render_pdf(program, form, sources)
+    except LayoutError:
+        where = sources.display(sources.form_files()[form.id])
+        message = (
+            f"a text from program.yaml or this form is too long to fit on one page of the '{form.id}' form; "
+            "shorten long names, list items or questions"
+        )
+        raise InputError([Problem(where, 1, 1, "", message)]) from None
 
 
 def warn_unprintable(sources: Sources, form_ids: Iterable[str]) -> None:

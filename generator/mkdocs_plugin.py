@@ -26,7 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .dates import pinned_build_date
+from .dates import epoch_problem, pinned_build_date
 from .problems import InputError
 from .site import RenderedSite, render_site, watched_paths
 from .sources import Sources
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer  # the server, with watchdog, is loaded only by `serve`
 
 PROGRAM_ENV = "HANDBOOK_PROGRAM"
+SITE_MARKER = ".handbook-site"
+"""Written into every built site: `handbook build` replaces only a folder that holds it (or an empty one)."""
 COLOR_CSS = "assets/program-color.css"
 KEYBOARD_JS = "assets/handbook-keyboard.js"
 ASSETS_DIR = Path(__file__).parent / "assets"
@@ -286,6 +288,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(100)  # before the search plugin, which reads theme.language in its on_config
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        problem = epoch_problem()
+        if problem:
+            raise PluginError(problem)
         site, self._prepared = self._prepared, None
         sources = site.sources if site else Sources(self._program_file(config))
         self._watch(sources)
@@ -325,6 +330,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._build_date.close()
+        note = "Built by the handbook tool; `handbook build` may replace this whole folder.\n"
+        (Path(config.site_dir) / SITE_MARKER).write_text(note, encoding="utf-8")
 
     def on_build_error(self, *, error: Exception) -> None:
         self._build_date.close()

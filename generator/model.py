@@ -68,8 +68,8 @@ def _language(value: str) -> str:
 
 
 def _plausible_date(value: dt.date) -> dt.date:
-    if not 1900 <= value.year <= 2200:
-        raise ValueError(f"{value.isoformat()} is out of range; give a date between 1900 and 2200")
+    if not 1900 <= value.year <= 2100:
+        raise ValueError(f"{value.isoformat()} is out of range; give a date between 1900 and 2100")
     return value
 
 

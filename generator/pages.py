@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from jinja2.sandbox import SandboxedEnvironment
 
 from .forms import FormInfo, form_infos
 from .model import Program
@@ -107,9 +108,10 @@ def page_context(program: Program, forms: list[FormLink]) -> dict[str, Any]:
 
 
 def template_environment(program: Program, templates: dict[str, Path] | None = None) -> jinja2.Environment:
-    """Jinja for Markdown: strict, no HTML escaping, `date` filter in the program's language.
+    """Jinja for Markdown: sandboxed, strict, no HTML escaping, `date` filter in the program's language.
 
-    `templates` lets pages include one another by their content/ path.
+    Sandboxed because a page is input, like program.yaml: `{{ x.__class__... }}` must not reach Python's
+    internals or the file system. `templates` lets pages include one another by their content/ path.
     """
     files = templates or {}
 
@@ -117,7 +119,7 @@ def template_environment(program: Program, templates: dict[str, Path] | None = N
         path = files.get(name)
         return None if path is None else (path.read_text(encoding="utf-8"), str(path), lambda: False)
 
-    env = jinja2.Environment(
+    env = SandboxedEnvironment(
         loader=jinja2.FunctionLoader(load),
         undefined=jinja2.StrictUndefined,
         autoescape=False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -37,6 +38,10 @@ def _reference_problems(program: Program, located: Located, catalogue: Iterable[
     return problems
 
 
+_LOGO_PIXELS = 4_000_000
+"""A logo is drawn 20 points high; beyond this it only slows every build (and may be a decompression bomb)."""
+
+
 def _logo_problem(path: Path, name: str) -> str | None:
     """Why the logo cannot be used on the site and in the forms' headers, or None when it can."""
     if not path.is_file():
@@ -44,13 +49,20 @@ def _logo_problem(path: Path, name: str) -> str | None:
     from PIL import Image, UnidentifiedImageError  # Pillow comes with ReportLab, which draws the logo
 
     try:
-        with Image.open(path) as image:
-            kind = image.format
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size is judged just below
+            with Image.open(path) as image:
+                kind, (width, height) = image.format, image.size
+                if width * height <= _LOGO_PIXELS:
+                    image.verify()
+    except Image.DecompressionBombError:
+        return f"'{name}' is far too large an image for a logo; export it at most 1000 pixels wide as PNG"
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
         return f"'{name}' is not a readable PNG or JPEG image; export the logo as PNG and point to that file"
     if kind not in ("PNG", "JPEG"):
         return f"'{name}' is a {kind} image; the forms can only show PNG or JPEG: export the logo as PNG"
+    if width * height > _LOGO_PIXELS:
+        return f"'{name}' is {width} by {height} pixels, too large for a logo; export it at most 1000 pixels wide"
     return None
 
 

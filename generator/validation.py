@@ -77,7 +77,8 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
     elif kind in ("dict_type", "model_type", "model_attributes_type"):
         message = "expected keys and values nested under this key"
     elif kind == "string_pattern_mismatch":
-        message = f"'{given}' is not a valid id; use lower-case letters, digits and hyphens"
+        joiner = "underscores, starting with a letter" if "_" in error.get("ctx", {}).get("pattern", "") else "hyphens"
+        message = f"'{given}' is not a valid name; use lower-case letters, digits and {joiner}"
     elif kind != "value_error":  # our own validators already quote the value
         message = message[0].lower() + message[1:]
         if isinstance(given, (str, int, float, bool)):

@@ -88,3 +88,18 @@ def test_schema_validates_the_example_and_rejects_a_typo() -> None:
     errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(example)]
     assert any("ratng_scale" in e for e in errors)
     assert EXAMPLE.read_text().splitlines()[0] == "# yaml-language-server: $schema=schema/program.schema.json"
+
+
+def test_a_bad_source_date_epoch_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    for value in ("abc", "-5", str(2**32)):
+        result = CliRunner().invoke(main, ["check", "-p", str(EXAMPLE)], env={"SOURCE_DATE_EPOCH": value})
+        assert result.exit_code == 1, (value, result.output)
+        assert f"SOURCE_DATE_EPOCH='{value}' is not a build date" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_new_reports_a_path_it_cannot_make(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("")
+    result = CliRunner().invoke(main, ["new", str(tmp_path / "afile" / "sub")])
+    assert result.exit_code == 1
+    assert "afile" in result.output and "Not a directory" in result.output

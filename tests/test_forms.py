@@ -543,3 +543,11 @@ def test_the_readme_examples_load(example_folder: Path) -> None:
         value: object = program
         for part in path.split("."):
             value = getattr(value, part)  # AttributeError: the README names a key program.yaml does not have
+
+
+def test_text_too_long_for_a_page_is_a_located_problem(program_copy) -> None:
+    path = program_copy(("  - Negotiating\n", "  - " + " ".join(["word"] * 2500) + "\n"))
+    result = CliRunner().invoke(main, ["check", "-p", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "application.yaml:1:1: a text from program.yaml or this form is too long to fit on one page" in result.output
+    assert "Traceback" not in result.output

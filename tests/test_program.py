@@ -123,6 +123,8 @@ def test_existing_logo_file_is_accepted(program_copy) -> None:
     [
         ("logo.png", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\nnot really"), "not a readable PNG or JPEG"),
         ("logo.gif", lambda p: Image.new("RGB", (8, 8)).save(p), "is a GIF image"),
+        ("logo.png", lambda p: Image.new("L", (3000, 2000)).save(p), "is 3000 by 2000 pixels, too large"),
+        ("logo.png", lambda p: Image.new("1", (20000, 10000)).save(p), "far too large an image"),
     ],
 )
 def test_a_logo_the_forms_cannot_draw_is_refused(program_copy, name: str, make, expected: str) -> None:
@@ -136,6 +138,7 @@ def test_a_logo_the_forms_cannot_draw_is_refused(program_copy, name: str, make, 
     ("old", "new", "expected"),
     [
         ("start: 2027-02-01", "start: 9999-12-01", "schedule.start: 9999-12-01 is out of range"),
+        ("start: 2027-02-01", "start: 2107-01-01", "give a date between 1900 and 2100"),
         ("start: 2027-02-01", "start: !!timestamp nope", "schedule.start: 'nope' is not a real date"),
         ("url: https://mentoring.dplw.example.gov/", "url: 'http://[::1'", "program.url: 'http://[::1' is not a web"),
         ("url: https://mentoring.dplw.example.gov/", "url: not a url", "program.url: 'not a url' is not a web"),

@@ -218,6 +218,14 @@ def test_an_undefined_placeholder_fails_with_its_file_and_line(tmp_path: Path, s
     assert sorted(p.name for p in tmp_path.iterdir()) == ["prog", "published"]
 
 
+def test_page_templates_cannot_reach_python_internals(tmp_path: Path) -> None:
+    program_file = _with_page(tmp_path, "index.md", "# Home\n\n{{ program.__class__.__init__.__globals__ }}\n")
+    with pytest.raises(InputError) as caught:
+        build_site(program_file, tmp_path / "site")
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("content/index.md") and problem.line == 3 and "unsafe" in problem.message
+
+
 @pytest.mark.parametrize(
     ("config", "error"),
     [
@@ -280,7 +288,7 @@ def test_export_builds_with_plain_mkdocs(tmp_path: Path, site: Path) -> None:
         cwd=tmp_path,
     )
     assert built.returncode == 0, built.stderr
-    assert tree_digest(out / "site").keys() == tree_digest(site).keys()
+    assert tree_digest(out / "site").keys() == tree_digest(site).keys() - {".handbook-site"}  # no plugin, no marker
     assert pdf_links(out / "site" / "forms.html") == pdf_links(site / "forms.html")
     exported, plugged = ((root / "index.html").read_text(encoding="utf-8") for root in (out / "site", site))
     for needle in ('<html lang="en"', "assets/handbook-keyboard.js", "assets/program-color.css"):
@@ -292,10 +300,15 @@ def test_build_refuses_to_replace_a_folder_it_did_not_make(program_copy, tmp_pat
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "todo.txt").write_text("keep me")
-    for out, why in [(program_file.parent, "holds"), (tmp_path, "holds"), (notes, "has no index.html")]:
+    (notes / "index.html").write_text("<h1>a web folder of its own, not an earlier build</h1>")
+    for out, why in [(program_file.parent, "holds"), (tmp_path, "holds"), (notes, "has no .handbook-site")]:
         result = CliRunner().invoke(main, ["build", "-p", str(program_file), "-o", str(out)])
         assert result.exit_code == 1 and why in result.output, result.output
     assert (notes / "todo.txt").read_text() == "keep me" and program_file.is_file()
+    site = tmp_path / "site"
+    for _ in range(2):  # what a build made, the next build replaces
+        result = CliRunner().invoke(main, ["build", "-p", str(program_file), "-o", str(site)])
+        assert result.exit_code == 0 and (site / ".handbook-site").is_file(), result.output
 
 
 def test_export_replaces_only_an_earlier_export(tmp_path: Path) -> None:

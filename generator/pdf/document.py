@@ -215,9 +215,14 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     """Shorten text with an ellipsis so a header or footer line never runs into its neighbour."""
     if stringWidth(text, font, size) <= width:
         return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    low, high = 0, len(text)  # the longest prefix that fits with its ellipsis, by bisection: names may be long
+    while low < high:
+        middle = (low + high + 1) // 2
+        if stringWidth(text[:middle] + "…", font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"
 
 
 class _Decorator:
