@@ -19,7 +19,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from .model import Program, RatingLevel
+from .model import Program, RatingLevel, Whole
 from .problems import InputError, Problem
 from .validation import validate
 from .yamlsource import Loc, Located, dotted, parse_yaml
@@ -241,7 +241,7 @@ class TextField(_Input):
 
 class Multiline(_Input):
     type: Literal["multiline"]
-    lines: int = Field(default=4, ge=1, le=40)
+    lines: Whole = Field(default=4, ge=1, le=40)
     """Height of the box in lines of handwriting."""
 
 
@@ -259,7 +259,7 @@ class _Options(_FromProgram, _Input):
 
 class Checklist(_Options):
     type: Literal["checklist"]
-    columns: int = Field(default=2, ge=1, le=4)
+    columns: Whole = Field(default=2, ge=1, le=4)
     other: bool = True
     """Adds an 'Other' line for anything not listed."""
 
@@ -300,7 +300,7 @@ class Questions(_FromProgram):
     questions: list[Text] = []
     questions_from: ProgramPath | None = None
     """A list of questions in program.yaml, e.g. `evaluation.closure_questions`."""
-    lines: int = Field(default=3, ge=1, le=40)
+    lines: Whole = Field(default=3, ge=1, le=40)
 
     def names(self, prefix: str) -> list[str]:
         return [f"{prefix}.{self.name}.{n}" for n in range(1, len(self.questions) + 1)]
@@ -317,7 +317,7 @@ class Column(_Strict):
 class Table(_Input):
     type: Literal["table"]
     columns: list[Column] = Field(min_length=1, max_length=8)
-    rows: int = Field(default=10, ge=1, le=200)
+    rows: Whole = Field(default=10, ge=1, le=200)
 
     def names(self, prefix: str) -> list[str]:
         return [f"{prefix}.{self.name}.{row}.{c.name}" for row in range(1, self.rows + 1) for c in self.columns]
@@ -364,7 +364,7 @@ class Repeat(_FromProgram):
     type: Literal["repeat"]
     title: Text
     """Printed before each group with its number, e.g. 'Goal' gives 'Goal 1', 'Goal 2'."""
-    count: int | None = Field(default=None, ge=1, le=MAX_REPEAT)
+    count: Whole | None = Field(default=None, ge=1, le=MAX_REPEAT)
     count_from: ProgramPath | None = None
     """A whole number in program.yaml, e.g. `goals.per_agreement`."""
     fields: list[Annotated[Simple | Signature, Field(discriminator="type")]] = []

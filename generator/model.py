@@ -11,7 +11,7 @@ import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
 
 MATERIAL_COLORS = (
     "red",
@@ -44,6 +44,8 @@ _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=_ID)]
+Whole = Annotated[int, Strict()]
+"""A whole number as written: YAML reads `yes`, `on` and `true` as booleans, which must not count as 1."""
 
 
 def _email(value: str) -> str:
@@ -138,7 +140,7 @@ class Milestone(Strict):
     """Stable id: lower-case letters, digits and hyphens."""
     title: Text
     """What happens at this point, as participants should read it."""
-    offset_days: int = Field(ge=-365, le=3660)
+    offset_days: Whole = Field(ge=-365, le=3660)
     """Days after schedule.start (negative: before it)."""
     forms: list[Slug] = []
     """Ids of the forms used at this milestone."""
@@ -147,11 +149,11 @@ class Milestone(Strict):
 class Schedule(Strict):
     start: Date
     """First day of the program (YYYY-MM-DD)."""
-    duration_months: int = Field(ge=1, le=60)
+    duration_months: Whole = Field(ge=1, le=60)
     """Length of a mentoring relationship in months."""
     meeting_frequency: Text
     """How often pairs meet, completing 'Pairs meet ...' (e.g. 'every two weeks')."""
-    session_minutes: int = Field(ge=5, le=480)
+    session_minutes: Whole = Field(ge=5, le=480)
     """Usual length of a session in minutes."""
     hours_per_month: float = Field(gt=0, le=160)
     """Work hours a month a participant may give to mentoring."""
@@ -178,7 +180,7 @@ class Eligibility(Strict):
 
 
 class Goals(Strict):
-    per_agreement: int = Field(default=3, ge=1, le=10)
+    per_agreement: Whole = Field(default=3, ge=1, le=10)
     """How many goals each mentoring agreement sets out (1 to 10)."""
     measures_of_success: list[Text] = []
     """How the program judges whether it worked."""

@@ -72,6 +72,10 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
         message = f"'{given}' is not a real date; write it as YYYY-MM-DD"
     elif kind == "string_type" and isinstance(given, (int, float, bool)):
         message = f"expected text but got {given!r}; put it in quotes"
+    elif kind == "int_type" and isinstance(given, bool):
+        message = f"expected a whole number but YAML read this as {str(given).lower()}; write a number such as 3"
+    elif kind == "int_type" and isinstance(given, str):
+        message = f"expected a whole number but got the text {given!r}; write the number without quotes"
     elif kind == "list_type":
         message = "expected a list; write each item on its own line starting with '- '"
     elif kind in ("dict_type", "model_type", "model_attributes_type"):

@@ -139,6 +139,8 @@ def test_a_logo_the_forms_cannot_draw_is_refused(program_copy, name: str, make, 
     [
         ("start: 2027-02-01", "start: 9999-12-01", "schedule.start: 9999-12-01 is out of range"),
         ("start: 2027-02-01", "start: 2107-01-01", "give a date between 1900 and 2100"),
+        ("duration_months: 12", "duration_months: on", "duration_months: expected a whole number but YAML read"),
+        ("per_agreement: 3", "per_agreement: '3'", "per_agreement: expected a whole number but got the text '3'"),
         ("start: 2027-02-01", "start: !!timestamp nope", "schedule.start: 'nope' is not a real date"),
         ("url: https://mentoring.dplw.example.gov/", "url: 'http://[::1'", "program.url: 'http://[::1' is not a web"),
         ("url: https://mentoring.dplw.example.gov/", "url: not a url", "program.url: 'not a url' is not a web"),
