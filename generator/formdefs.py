@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import re
-import unicodedata
+import hashlib
 from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -19,7 +18,8 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from .model import Program, RatingLevel, Whole
+from .ids import SLUG_MAX, key_clashes
+from .model import Item, Program, RatingLevel, Whole
 from .problems import InputError, Problem
 from .validation import validate
 from .yamlsource import Loc, Located, dotted, parse_yaml
@@ -72,125 +72,35 @@ class _FromProgram(_Strict):
         return self
 
 
-_GREEK = "αβγδεζηθικλμνξοπρσςτυφχψω"
-_GREEK_LATIN = [
-    "a",
-    "b",
-    "g",
-    "d",
-    "e",
-    "z",
-    "i",
-    "th",
-    "i",
-    "k",
-    "l",
-    "m",
-    "n",
-    "x",
-    "o",
-    "p",
-    "r",
-    "s",
-    "s",
-    "t",
-    "y",
-    "f",
-    "ch",
-    "ps",
-    "o",
-]
-_CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяєіїґў"
-_CYRILLIC_LATIN = [
-    "a",
-    "b",
-    "v",
-    "g",
-    "d",
-    "e",
-    "e",
-    "zh",
-    "z",
-    "i",
-    "i",
-    "k",
-    "l",
-    "m",
-    "n",
-    "o",
-    "p",
-    "r",
-    "s",
-    "t",
-    "u",
-    "f",
-    "kh",
-    "ts",
-    "ch",
-    "sh",
-    "shch",
-    "_",
-    "y",
-    "_",
-    "e",
-    "yu",
-    "ya",
-    "ie",
-    "i",
-    "i",
-    "g",
-    "u",
-]
-_TRANSLIT = str.maketrans(
-    {
-        **dict(zip(_GREEK, _GREEK_LATIN, strict=True)),
-        **{c: ("" if t == "_" else t) for c, t in zip(_CYRILLIC, _CYRILLIC_LATIN, strict=True)},
-        **{"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d", "\u0131": "i"},
-    }
-)
-
-
-SLUG_MAX = 48
-"""Names made from text keep this many characters; longer texts must differ before the cut."""
-
-
-def slug(text: str) -> str:
-    """A stable machine name for an option or role: lower case ASCII letters and digits joined by '_'.
-
-    Accents are dropped and Greek and Cyrillic transliterated, so options in any of those scripts
-    get distinct, readable names ('Łódź' gives lodz, 'Министерство' gives ministerstvo). Any other
-    letter or digit becomes `u` and its hex code point ('会议' gives u4f1a_u8bae): names are always
-    ASCII and always the same for the same text. Texts giving the same name are refused by the loader.
-    """
-    text = re.sub("['\u2019]", "", text)  # "Mentor's" gives mentors, not mentor_s
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_TRANSLIT).lower()
-    spelled = "".join(
-        c if c.isascii() else (f" u{ord(c):x} " if unicodedata.category(c)[0] in "LMN" else " ") for c in plain
-    )
-    return re.sub(r"[^a-z0-9]+", "_", spelled).strip("_")[:SLUG_MAX].rstrip("_") or "item"
-
-
-def slug_clashes(texts: list[str]) -> list[tuple[int, int, str]]:
-    """(earlier index, later index, name) for every text whose name an earlier text already gives."""
-    first: dict[str, int] = {}
-    clashes = []
-    for index, text in enumerate(texts):
-        name = slug(text)
-        if name in first:
-            clashes.append((first[name], index, name))
-        first.setdefault(name, index)
-    return clashes
-
-
-def _clash_message(what: str, earlier: str, later: str, name: str) -> str:
-    if len(name) == SLUG_MAX:
-        fix = f"names keep only the first {SLUG_MAX} letters and digits: shorten them or make them differ sooner"
+def _clash_message(what: str, earlier: Item, later: Item, key: str) -> str:
+    if earlier.id and later.id:
+        fix = "give each its own id"
+    elif len(key) == SLUG_MAX:
+        fix = f"ids made from text keep only its first {SLUG_MAX} letters and digits: make them differ sooner"
     else:
-        fix = "make them differ in their letters or digits, not only in accents, case or punctuation"
+        fix = "make them differ in their letters or digits, or give one an `id:`"
     return (
-        f"{what} '{earlier}' and '{later}' both give the name '{name}', so they would share one field or button; {fix}"
+        f"{what} '{earlier.label}' and '{later.label}' both have the id '{key}', "
+        f"so they would share one field or button; {fix}"
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """One fillable field as a returned form records it: a line of the codebook."""
+
+    name: str
+    """Full field name, stable across wording and languages: a column of the exports."""
+    label: str
+    """What the field asks, in the form's words."""
+    kind: str
+    """text, multiline, date, email, phone, checkbox, choice or rating."""
+    options: tuple[tuple[str, str], ...] = ()
+    """(id, label) of each allowed answer of a choice or rating; a rating's in scale order, worst first."""
+
+
+Scale = tuple[tuple[str, str], ...]
+"""The rating scale as (id, label) pairs, worst first: what rating grids offer."""
 
 
 # --- static content ---------------------------------------------------------------------------
@@ -227,8 +137,8 @@ class _Input(_Strict):
     def hint(self) -> str:
         return self.tooltip or self.label
 
-    def names(self, prefix: str) -> list[str]:
-        return [f"{prefix}.{self.name}"]
+    def entries(self, prefix: str, scale: Scale) -> list[Entry]:
+        return [Entry(f"{prefix}.{self.name}", self.label, getattr(self, "type", "text"))]
 
 
 class TextField(_Input):
@@ -252,7 +162,7 @@ class Checkbox(_Input):
 
 class _Options(_FromProgram, _Input):
     sources = ("options", "options_from")
-    options: list[Text] = []
+    options: list[Item] = []
     options_from: ProgramPath | None = None
     """A list in program.yaml, e.g. `skills` or `rating_scale` (its labels)."""
 
@@ -264,21 +174,32 @@ class Checklist(_Options):
     """Adds an 'Other' line for anything not listed."""
 
     def option_names(self, prefix: str) -> list[str]:
-        return [f"{prefix}.{self.name}.{slug(option)}" for option in self.options]
+        return [f"{prefix}.{self.name}.{option.key}" for option in self.options]
 
-    def names(self, prefix: str) -> list[str]:
-        return self.option_names(prefix) + ([f"{prefix}.{self.name}.other"] if self.other else [])
+    def entries(self, prefix: str, scale: Scale) -> list[Entry]:
+        from .pdf.wording import WORDS
+
+        ticks = [
+            Entry(name, f"{self.label}: {option.label}", "checkbox")
+            for name, option in zip(self.option_names(prefix), self.options, strict=True)
+        ]
+        other = [Entry(f"{prefix}.{self.name}.other", f"{self.label}: {WORDS['other']}", "text")] if self.other else []
+        return ticks + other
 
 
 class Choice(_Options):
     type: Literal["choice"]
     layout: Literal["row", "column"] = "row"
 
+    def entries(self, prefix: str, scale: Scale) -> list[Entry]:
+        options = tuple((option.key, option.label) for option in self.options)
+        return [Entry(f"{prefix}.{self.name}", self.label, "choice", options)]
+
 
 class RatingGrid(_FromProgram, _Input):
     sources = ("questions", "questions_from")
     type: Literal["rating_grid"]
-    questions: list[Text] = []
+    questions: list[Item] = []
     questions_from: ProgramPath | None = None
     """A list of questions in program.yaml, e.g. `evaluation.mentor_questions`."""
     comments: bool = True
@@ -286,9 +207,16 @@ class RatingGrid(_FromProgram, _Input):
     definitions: bool = True
     """Prints what each level of rating_scale means above the grid."""
 
-    def names(self, prefix: str) -> list[str]:
-        parts = ("rating", "comment") if self.comments else ("rating",)
-        return [f"{prefix}.{self.name}.{n}.{part}" for n in range(1, len(self.questions) + 1) for part in parts]
+    def entries(self, prefix: str, scale: Scale) -> list[Entry]:
+        from .pdf.wording import WORDS
+
+        out = []
+        for n, question in enumerate(self.questions, 1):
+            name = f"{prefix}.{self.name}.{question.key_at(n)}"
+            out.append(Entry(f"{name}.rating", f"{n}. {question.label}", "rating", scale))
+            if self.comments:
+                out.append(Entry(f"{name}.comment", f"{n}. {question.label}: {WORDS['comment']}", "text"))
+        return out
 
 
 class Questions(_FromProgram):
@@ -297,13 +225,15 @@ class Questions(_FromProgram):
     sources = ("questions", "questions_from")
     type: Literal["questions"]
     name: Name
-    questions: list[Text] = []
+    questions: list[Item] = []
     questions_from: ProgramPath | None = None
     """A list of questions in program.yaml, e.g. `evaluation.closure_questions`."""
     lines: Whole = Field(default=3, ge=1, le=40)
 
-    def names(self, prefix: str) -> list[str]:
-        return [f"{prefix}.{self.name}.{n}" for n in range(1, len(self.questions) + 1)]
+    def entries(self, prefix: str, scale: Scale) -> list[Entry]:
+        return [
+            Entry(f"{prefix}.{self.name}.{q.key_at(n)}", q.label, "multiline") for n, q in enumerate(self.questions, 1)
+        ]
 
 
 class Column(_Strict):
@@ -319,8 +249,12 @@ class Table(_Input):
     columns: list[Column] = Field(min_length=1, max_length=8)
     rows: Whole = Field(default=10, ge=1, le=200)
 
-    def names(self, prefix: str) -> list[str]:
-        return [f"{prefix}.{self.name}.{row}.{c.name}" for row in range(1, self.rows + 1) for c in self.columns]
+    def entries(self, prefix: str, scale: Scale) -> list[Entry]:
+        return [
+            Entry(f"{prefix}.{self.name}.{row}.{c.name}", f"{self.label} {row}: {c.label}", "text")
+            for row in range(1, self.rows + 1)
+            for c in self.columns
+        ]
 
 
 class Signature(_FromProgram):
@@ -328,12 +262,21 @@ class Signature(_FromProgram):
 
     sources = ("roles", "roles_from")
     type: Literal["signature"]
-    roles: list[Text] = []
+    roles: list[Item] = []
     roles_from: ProgramPath | None = None
     """A list of roles in program.yaml, e.g. `signatories`."""
 
-    def names(self, prefix: str) -> list[str]:
-        return [f"{prefix}.{slug(role)}.{part}" for role in self.roles for part in ("name", "date")]
+    def entries(self, prefix: str, scale: Scale) -> list[Entry]:
+        from .pdf.wording import WORDS
+
+        return [
+            entry
+            for role in self.roles
+            for entry in (
+                Entry(f"{prefix}.{role.key}.name", f"{role.label}: {WORDS['printed_name']}", "text"),
+                Entry(f"{prefix}.{role.key}.date", f"{role.label}: {WORDS['date']}", "date"),
+            )
+        ]
 
 
 Simple = (
@@ -370,9 +313,12 @@ class Repeat(_FromProgram):
     fields: list[Annotated[Simple | Signature, Field(discriminator="type")]] = []
     """At least one; the loader refuses an empty group."""
 
-    def names(self, prefix: str) -> list[str]:
+    def entries(self, prefix: str, scale: Scale) -> list[Entry]:
         return [
-            name for n in range(1, (self.count or 0) + 1) for f in self.fields for name in _names(f, f"{prefix}.{n}")
+            dataclasses.replace(entry, label=f"{self.title} {n}: {entry.label}")
+            for n in range(1, (self.count or 0) + 1)
+            for f in self.fields
+            for entry in _entries(f, f"{prefix}.{n}", scale)
         ]
 
 
@@ -380,9 +326,13 @@ AnyField = Annotated[Simple | Signature | Repeat, Field(discriminator="type")]
 FIELD_TYPES: dict[str, type[BaseModel]] = {**SIMPLE_TYPES, "repeat": Repeat}
 
 
+def _entries(field: BaseModel, prefix: str, scale: Scale) -> list[Entry]:
+    entries = getattr(field, "entries", None)
+    return entries(prefix, scale) if entries else []
+
+
 def _names(field: BaseModel, prefix: str) -> list[str]:
-    names = getattr(field, "names", None)
-    return names(prefix) if names else []
+    return [entry.name for entry in _entries(field, prefix, ())]
 
 
 class Section(_Strict):
@@ -404,10 +354,22 @@ class FormDef(_Strict):
     """Who fills it in, e.g. 'Mentee' or 'Mentor and mentee together'."""
     intro: str = ""
     sections: list[Section] = Field(min_length=1)
+    scale: Scale = ()
+    """program.yaml's rating scale, which the rating grids offer."""
+
+    def entries(self) -> list[Entry]:
+        """Every fillable field, in reading order: the form's codebook."""
+        return [entry for s in self.sections for f in s.fields for entry in _entries(f, s.id, self.scale)]
 
     def field_names(self) -> list[str]:
         """Every fillable field's full name, in reading order."""
-        return [name for s in self.sections for f in s.fields for name in _names(f, s.id)]
+        return [entry.name for entry in self.entries()]
+
+    @property
+    def version(self) -> str:
+        """A short hash of everything bound into the form: two PDFs with one version have the same fields."""
+        digest = hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+        return digest[:12]
 
 
 class _RawSection(_Strict):
@@ -545,13 +507,15 @@ def _lookup(program: Program, path: str) -> Any:
     return value
 
 
-def _program_list(program: Program, path: str) -> list[str]:
-    """A list of text from program.yaml; rating_scale gives its labels."""
+def _program_list(program: Program, path: str) -> list[Item]:
+    """A list of items from program.yaml; rating_scale gives its labels with their ids."""
     value = _lookup(program, path)
     if isinstance(value, list) and value and all(isinstance(v, RatingLevel) for v in value):
-        return [v.label for v in value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [Item.model_construct(id=v.id, label=v.label) for v in value]
+    if isinstance(value, list) and all(isinstance(v, Item) for v in value):
         return list(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [Item.model_construct(id=None, label=v) for v in value]
     raise TypeError(path)
 
 
@@ -566,15 +530,15 @@ class _Binder:
     def _fail(self, loc: Loc, path: str, what: str) -> None:
         self.problems.append(self.located.problem(loc, f"'{path}' is not {what} in program.yaml"))
 
-    def text_list(self, loc: Loc, path: str) -> list[str]:
+    def text_list(self, loc: Loc, path: str) -> list[Item]:
         try:
             values = _program_list(self.program, path)
         except (LookupError, TypeError):
             self._fail(loc, path, "a list of text (try skills, signatories, rating_scale, evaluation.mentor_questions)")
-            return ["?"]
+            return [Item.model_construct(id=None, label="?")]
         if not values:
             self.problems.append(self.located.problem(loc, f"'{path}' is empty in program.yaml; add items to it"))
-        return values or ["?"]
+        return values or [Item.model_construct(id=None, label="?")]
 
     def count(self, loc: Loc, path: str) -> int:
         try:
@@ -590,11 +554,14 @@ class _Binder:
             return 1
         return value
 
-    def _clashes(self, loc: Loc, key: str | None, texts: list[str], *, inline: bool, what: str) -> None:
-        """Texts whose names coincide would share a field name or a radio value: refuse, at the later one."""
-        for earlier, later, name in slug_clashes(texts):
+    def _clashes(
+        self, loc: Loc, key: str | None, items: list[Item], *, inline: bool, what: str, keys: list[str] | None = None
+    ) -> None:
+        """Items whose ids coincide would share a field name or a radio value: refuse, at the later one."""
+        for earlier, later, name in key_clashes(keys or [item.key for item in items]):
             place = loc if key is None else (*loc, key, later) if inline else (*loc, key)
-            self.problems.append(self.located.problem(place, _clash_message(what, texts[earlier], texts[later], name)))
+            message = _clash_message(what, items[earlier], items[later], name)
+            self.problems.append(self.located.problem(place, message))
 
     def bind(self, field: Any, loc: Loc) -> Any:
         if isinstance(field, (Checklist, Choice)):
@@ -603,9 +570,14 @@ class _Binder:
             inline = not field.options_from
             key = "options" if inline else "options_from"
             self._clashes(loc, key, field.options, inline=inline, what="options")
-        elif isinstance(field, (RatingGrid, Questions)) and field.questions_from:
-            questions = self.text_list((*loc, "questions_from"), field.questions_from)
-            field = field.model_copy(update={"questions": questions})
+        elif isinstance(field, (RatingGrid, Questions)):
+            if field.questions_from:
+                questions = self.text_list((*loc, "questions_from"), field.questions_from)
+                field = field.model_copy(update={"questions": questions})
+            inline = not field.questions_from
+            keys = [q.key_at(n) for n, q in enumerate(field.questions, 1)]
+            key = "questions" if inline else "questions_from"
+            self._clashes(loc, key, field.questions, inline=inline, what="questions", keys=keys)
         elif isinstance(field, Signature):
             if field.roles_from:
                 field = field.model_copy(update={"roles": self.text_list((*loc, "roles_from"), field.roles_from)})
@@ -616,8 +588,8 @@ class _Binder:
             inner = [self.bind(f, (*loc, "fields", i)) for i, f in enumerate(field.fields)]
             field = field.model_copy(update={"count": count, "fields": inner})
         if isinstance(field, RatingGrid):
-            labels = [level.label for level in self.program.rating_scale]
-            self._clashes(loc, None, labels, inline=False, what="program.yaml's rating_scale labels")
+            levels = _program_list(self.program, "rating_scale")
+            self._clashes(loc, None, levels, inline=False, what="program.yaml's rating_scale levels")
         return field
 
 
@@ -699,18 +671,26 @@ def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDe
     if problems or raw is None:
         raise InputError(problems)
     title = settings.title if settings and settings.title else raw.title
+    scale = tuple((level.key, level.label) for level in program.rating_scale)
     return FormDef.model_construct(
-        id=form_id, title=title, description=raw.description, who=raw.who, intro=raw.intro, sections=sections
+        id=form_id,
+        title=title,
+        description=raw.description,
+        who=raw.who,
+        intro=raw.intro,
+        sections=sections,
+        scale=scale,
     )
 
 
-def _extra_section(questions: list[str]) -> Section:
+def _extra_section(questions: list[Item]) -> Section:
     from .pdf.wording import WORDS
 
     fields = [
-        Multiline(type="multiline", name=f"q{n}", label=question, lines=4) for n, question in enumerate(questions, 1)
+        Multiline.model_construct(type="multiline", name=q.key_at(n, "q"), label=q.label, lines=4)
+        for n, q in enumerate(questions, 1)
     ]
-    return Section(id=EXTRA_SECTION, title=WORDS["extra_questions"], fields=fields)
+    return Section.model_construct(id=EXTRA_SECTION, title=WORDS["extra_questions"], fields=fields)
 
 
 def ordered_ids(ids: Iterator[str] | list[str]) -> list[str]:

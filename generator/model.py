@@ -11,7 +11,20 @@ import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    Strict,
+    StringConstraints,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+from .ids import ID_PATTERN, SLUG_MAX, slug
 
 MATERIAL_COLORS = (
     "red",
@@ -44,6 +57,8 @@ _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=_ID)]
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=SLUG_MAX)]
+"""An explicit stable id of a list item: lower-case letters and digits joined by underscores."""
 Whole = Annotated[int, Strict()]
 """A whole number as written: YAML reads `yes`, `on` and `true` as booleans, which must not count as 1."""
 
@@ -93,6 +108,45 @@ Url = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_u
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Item(Strict):
+    """A list entry that names a field or an answer: plain text, or `{id, label}` to pin its id.
+
+    The id names the PDF field or button that records this item, so returned forms are read back
+    under the same name after the label is reworded or translated.
+    """
+
+    id: Id | None = None
+    """Stable machine id; by default made from the label (options, roles) or the position (questions)."""
+    label: Text
+    """The text shown on pages and forms."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: object) -> object:
+        if isinstance(data, str):
+            return {"label": data}
+        if isinstance(data, dict):
+            return data
+        raise ValueError(f"expected text but got {data!r}; put it in quotes, or write `label:` (and `id:`)")
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """Editors accept both spellings: plain text or a mapping with label and id."""
+        return {"anyOf": [{"type": "string", "minLength": 1}, handler(core_schema)]}
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def key(self) -> str:
+        """An option's or role's id: the given one, or one made from the label."""
+        return self.id or slug(self.label)
+
+    def key_at(self, position: int, prefix: str = "") -> str:
+        """A question's id: the given one, or its position, so rewording a question keeps its field."""
+        return self.id or f"{prefix}{position}"
 
 
 class Contact(Strict):
@@ -187,18 +241,24 @@ class Goals(Strict):
 
 
 class RatingLevel(Strict):
+    id: Id | None = None
+    """Stable id of the level (its radio buttons' value); by default made from the label."""
     label: Text
     """Short name of the level, printed as a column heading."""
     definition: Text
     """What the level means, so raters agree."""
 
+    @property
+    def key(self) -> str:
+        return self.id or slug(self.label)
+
 
 class Evaluation(Strict):
-    mentor_questions: list[Text] = Field(min_length=1)
+    mentor_questions: list[Item] = Field(min_length=1)
     """Questions rated on rating_scale in the mentor evaluation."""
-    midpoint_questions: list[Text] = []
+    midpoint_questions: list[Item] = []
     """Questions discussed and answered at the mid-point review."""
-    closure_questions: list[Text] = []
+    closure_questions: list[Item] = []
     """Questions answered at closure."""
 
 
@@ -207,7 +267,7 @@ class FormSettings(Strict):
     """false drops the form from the site and the PDFs."""
     title: Text | None = None
     """Optional title replacing the form's own."""
-    extra_questions: list[Text] = []
+    extra_questions: list[Item] = []
     """Questions of your own, added at the end of the form."""
 
 
@@ -222,9 +282,9 @@ class Program(Strict):
     """Goals per agreement and the program's measures of success."""
     rating_scale: list[RatingLevel] = Field(min_length=2, max_length=10)
     """Rating levels from worst to best (2 to 10)."""
-    skills: list[Text] = Field(min_length=1)
+    skills: list[Item] = Field(min_length=1)
     """Skill areas on both applications' checklists."""
-    signatories: list[Text] = Field(min_length=1)
+    signatories: list[Item] = Field(min_length=1)
     """Roles that sign the mentoring agreement, in order."""
     evaluation: Evaluation
     """Questions used by the evaluation forms."""

@@ -7,7 +7,8 @@ import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
-from .model import Program
+from .ids import key_clashes
+from .model import Item, Program
 from .problems import InputError, Problem
 from .sources import Sources
 from .validation import validate
@@ -31,10 +32,37 @@ def _reference_problems(program: Program, located: Located, catalogue: Iterable[
         for position, form_id in enumerate(milestone.forms):
             if form_id not in known:
                 unknown_form(("schedule", "milestones", index, "forms", position), form_id, key=False)
+    problems += _id_problems(program, located)
     if program.program.logo:
         message = _logo_problem(root / program.program.logo, program.program.logo)
         if message:
             problems.append(located.problem(("program", "logo"), message))
+    return problems
+
+
+def _id_problems(program: Program, located: Located) -> list[Problem]:
+    """Two items of one list with the same id would share a form field or button: refuse, at the later one."""
+    lists: dict[tuple[str, ...], list[Item]] = {
+        ("skills",): program.skills,
+        ("signatories",): program.signatories,
+        ("rating_scale",): [Item.model_construct(id=level.id, label=level.label) for level in program.rating_scale],
+        **{("evaluation", name): getattr(program.evaluation, name) for name in type(program.evaluation).model_fields},
+        **{("forms", form_id, "extra_questions"): s.extra_questions for form_id, s in program.forms.items()},
+    }
+    problems = []
+    for path, items in lists.items():
+        keys = [
+            item.key_at(n, "q" if path[0] == "forms" else "") if path[0] in ("evaluation", "forms") else item.key
+            for n, item in enumerate(items, 1)
+        ]
+        for earlier, later, key in key_clashes(keys):
+            first, second = items[earlier], items[later]
+            fix = "give each its own id" if first.id and second.id else "make them differ, or give one an `id:`"
+            message = (
+                f"items {earlier + 1} ('{first.label}') and {later + 1} ('{second.label}') both have the id '{key}',"
+                f" so their answers would share one form field; {fix}"
+            )
+            problems.append(located.problem((*path, later), message))
     return problems
 
 

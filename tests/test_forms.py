@@ -13,8 +13,11 @@ from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
 from generator.cli import main
-from generator.formdefs import CATALOGUE, Width, slug
+from generator.formdefs import CATALOGUE, Width
 from generator.forms import FormDef, form_infos, load_form_definitions, render_form, render_forms
+from generator.identity import FIELD as IDENTITY_FIELD
+from generator.identity import Identity
+from generator.ids import slug
 from generator.model import Program
 from generator.pdf.layout import SHARES
 from generator.pdf.styles import accent, contrast_on_white, text_accent
@@ -73,6 +76,8 @@ def test_every_field_is_named_typed_and_described(example, form_id: str) -> None
     _, _, forms, pdfs = example
     form, pdf = forms[form_id], reader(pdfs[form_id])
     fields = fields_of(pdf)
+    identity = Identity.decode(fields.pop(IDENTITY_FIELD)["/V"])
+    assert identity == Identity(form_id, form.version, "Bridges", "en")
     assert sorted(fields) == sorted(form.field_names())
     assert fields, "every form has something to fill in"
     for name, field in fields.items():
@@ -128,7 +133,7 @@ def test_each_rating_row_is_one_radio_group(example) -> None:
     first = fields["ratings.questions.1.rating"]
     assert int(first["/Ff"]) & RADIO
     assert len(first["/Kids"]) == len(program.rating_scale)
-    assert questions[0] in first["/TU"]
+    assert questions[0].label in first["/TU"]
     assert "ratings.questions.1.comment" in fields
     assert fields["extra.q1"]["/TU"].startswith("Would you recommend Bridges")
 
@@ -455,10 +460,10 @@ LONG = "Meets with the mentor at least once every single month of the year, "
     ("field", "clash"),
     [
         ('{type: choice, name: c, label: C, options: ["Yes", "Yes!"]}', r"options\.1: options 'Yes' and 'Yes!'"),
-        ('{type: choice, name: c, label: C, options: ["é", "è"]}', r"options\.1: options 'é' and 'è'.* name 'e'"),
+        ('{type: choice, name: c, label: C, options: ["é", "è"]}', r"options\.1: options 'é' and 'è'.* id 'e'"),
         (
             f'{{type: checklist, name: c, label: C, options: ["{LONG}1", "{LONG}2"]}}',
-            r"options\.1: .*keep only the first 48 letters",
+            r"options\.1: .*keep only its first 48 letters",
         ),
         ("{type: signature, roles: [Mentor, MENTOR]}", r"roles\.1: roles 'Mentor' and 'MENTOR'"),
     ],
@@ -468,13 +473,17 @@ def test_options_giving_the_same_name_are_refused(example_folder: Path, field: s
     assert re.search(rf"meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.{clash}", problem), problem
 
 
-def test_rating_labels_giving_the_same_name_are_refused(example_folder: Path) -> None:
-    grid = "      - {type: rating_grid, name: r, label: R, questions: [How was it?]}\n"
-    found = _problems(example_folder, HEAD + grid, ("  - label: Fair\n", "  - label: Poor!\n"))
-    (problem,) = [p for p in found if "meeting-notes" in p]  # the shipped evaluations are refused too
-    assert re.search(
-        r"meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0: .*rating_scale labels 'Poor' and 'Poor!'", problem
+def test_list_items_with_one_id_are_refused_in_program_yaml(example_folder: Path) -> None:
+    body = example_folder.read_text(encoding="utf-8").replace("  - label: Fair\n", "  - label: Poor!\n", 1)
+    body = body.replace("  - Negotiating\n", "  - {id: writing_effectively, label: Negotiating}\n", 1)
+    example_folder.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load(example_folder)
+    found = [str(p) for p in caught.value.problems]
+    assert any(
+        re.search(r"program\.yaml:\d+:5: rating_scale\.1: items 1 \('Poor'\) and 2 \('Poor!'\)", p) for p in found
     )
+    assert any(re.search(r"skills\.\d+: .*both have the id 'writing_effectively'", p) for p in found), found
 
 
 def test_names_from_text_are_always_ascii_and_stable() -> None:

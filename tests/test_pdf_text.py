@@ -183,6 +183,9 @@ def test_every_widget_has_a_tooltip_and_a_form_element(example_pdfs, form_id: st
         for annotation in page.get("/Annots", []):
             widget = annotation.get_object()
             assert widget.get("/TU"), f"{widget.get('/T')} has no tooltip"
+            if widget["/F"] & 2:  # hidden (the form's identity): not presented, so not in the structure
+                assert widget["/T"] == "_form"
+                continue
             element = parents[widget["/StructParent"]].get_object()
             assert element["/S"] == "/Form"
             assert element["/K"].raw_get("/Obj").idnum == annotation.idnum

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..dates import build_datetime
 from ..formdefs import FormDef
+from ..identity import Identity
 from ..model import Program
 from ..sources import Sources
 from .document import build
@@ -21,5 +22,6 @@ def render_pdf(program: Program, form: FormDef, sources: Sources) -> bytes:
         keywords=f"{form.id}, {info.short_name}, mentoring, form",
         language=info.language,
         date=build_datetime(program),
+        identity=Identity(form.id, form.version, info.short_name, info.language),
     )
     return build(program, form, logo, meta)

@@ -28,6 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from ..formdefs import FormDef
+from ..identity import FIELD as IDENTITY_FIELD
 from ..model import Program
 from . import styles as st
 from .layout import StoryBuilder, all_texts
@@ -189,8 +190,30 @@ class _Canvas(Canvas):
 
     def _addAnnotation(self, annotation: PDFDictionary, name: str | None = None, addtopage: int = 1) -> None:
         super()._addAnnotation(annotation, name, addtopage)
-        if addtopage:
+        title = annotation.dict.get("T")
+        if addtopage and getattr(title, "s", title) != IDENTITY_FIELD:  # hidden: no reader presents it
             self.tagger.widget(self, annotation, self._annotationrefs[-1])
+
+    def identity_field(self) -> None:
+        """The form's identity in a hidden, read-only field: fillers save fields, so it comes back with them.
+
+        It sits in the page's top corner so that it comes first in reading and tab order, where it is skipped.
+        """
+        self.acroForm.textfield(
+            name=IDENTITY_FIELD,
+            tooltip=WORDS["identity"],
+            value=self.meta.identity.encode(),
+            x=0,
+            y=self._pagesize[1] - 1,
+            width=1,
+            height=1,
+            borderWidth=0,
+            fontName=st.FIELD_FONT,
+            fontSize=1,
+            annotationFlags="hidden readonly",
+            fieldFlags="readOnly",
+            maxlen=0,
+        )
 
     def save(self) -> None:
         total = self.getPageNumber() - (0 if self._code else 1)
@@ -236,6 +259,8 @@ class _Decorator:
         width, height = doc.pagesize
         left, right = st.MARGIN, width - st.MARGIN
         fonts = self.s.fonts
+        if doc.page == 1:
+            canv.identity_field()  # type: ignore[attr-defined]
         Tagger.begin_artifact(canv)
         canv.saveState()
         # Header: optional logo, program name in its colour, agency on the right, a thin colour rule.
@@ -268,9 +293,13 @@ class _Decorator:
         canv.setFillColor(st.MUTED)
         page = WORDS["page"].format(page=doc.page) + " "
         room = stringWidth(WORDS["page"].format(page=999) + " 999", fonts.regular, _FOOTER_SIZE)
-        footer = _fit(f"{info.name} · {self.form.title}", fonts.regular, _FOOTER_SIZE, right - left - room - 12)
+        revision = WORDS["revision"].format(form=self.form.id, date=canv.meta.date.date().isoformat())  # type: ignore[attr-defined]
+        revision_w = stringWidth(revision, fonts.regular, _FOOTER_SIZE)
+        left_room = right - left - room - revision_w - 24
+        footer = _fit(f"{info.name} · {self.form.title}", fonts.regular, _FOOTER_SIZE, left_room)
         canv.drawString(left, y, footer)
         start = right - room
+        canv.drawRightString(start - 12, y, revision)
         canv.drawString(start, y, page)
         canv.saveState()
         canv.translate(start + stringWidth(page, fonts.regular, _FOOTER_SIZE), y)

@@ -26,7 +26,6 @@ from ..formdefs import (
     Table,
     TextField,
     Width,
-    slug,
 )
 from ..model import Program
 from . import styles as st
@@ -149,9 +148,9 @@ class StoryBuilder:
     def _checklist(self, field: Checklist, prefix: str) -> list[Flowable]:
         items = [
             CheckItem(
-                Paragraph(escape(option), self.s.option),
+                Paragraph(escape(option.label), self.s.option),
                 name,
-                TOOLTIPS["option"].format(hint=field.hint, option=option),
+                TOOLTIPS["option"].format(hint=field.hint, option=option.label),
             )
             for option, name in zip(field.options, field.option_names(prefix), strict=True)
         ]
@@ -170,9 +169,9 @@ class StoryBuilder:
         return out
 
     def _choice(self, field: Choice, prefix: str) -> list[Flowable]:
-        # The loader refuses options with the same slug, so every button has its own export value.
-        options = [(slug(o), o) for o in field.options]
-        tooltip = TOOLTIPS["choice"].format(hint=field.hint, options=", ".join(field.options))
+        # The loader refuses options with the same id, so every button has its own export value.
+        options = [(o.key, o.label) for o in field.options]
+        tooltip = TOOLTIPS["choice"].format(hint=field.hint, options=", ".join(o.label for o in field.options))
         group = f"{prefix}.{field.name}"
         flow = RadioFlow(group, tooltip, field.hint, options, self.s.fonts.regular, column=field.layout == "column")
         return self.labelled(field.label, field.help, flow)
@@ -180,8 +179,9 @@ class StoryBuilder:
     def _questions(self, field: Questions, prefix: str) -> list[Flowable]:
         out: list[Flowable] = []
         for n, question in enumerate(field.questions, 1):
-            box = TextBox(f"{prefix}.{field.name}.{n}", question, height=field.lines * st.LINE_H + 4, multiline=True)
-            out += self.labelled(question, None, box)
+            name = f"{prefix}.{field.name}.{question.key_at(n)}"
+            box = TextBox(name, question.label, height=field.lines * st.LINE_H + 4, multiline=True)
+            out += self.labelled(question.label, None, box)
         return out
 
     def _ratinggrid(self, field: RatingGrid, prefix: str) -> list[Flowable]:
@@ -202,14 +202,16 @@ class StoryBuilder:
         head = [Box(), Paragraph(escape(WORDS["question"]), self.s.cell_head)]
         head += [Paragraph(escape(label), self.s.cell_head.clone("c", alignment=1)) for label in labels]
         rows = []
-        for n, question in enumerate(field.questions, 1):
-            group = f"{prefix}.{field.name}.{n}.rating"
+        for n, item in enumerate(field.questions, 1):
+            question, name = item.label, f"{prefix}.{field.name}.{item.key_at(n)}"
             tooltip = TOOLTIPS["rating"].format(n=n, question=question, options=", ".join(labels))
             cells: list[Flowable] = [Paragraph(f"{n}.", self.s.option), Paragraph(escape(question), self.s.option)]
-            cells += [RadioCell(group, slug(label), f"{label}, question {n}", tooltip) for label in labels]
+            cells += [
+                RadioCell(f"{name}.rating", level.key, f"{level.label}, question {n}", tooltip) for level in scale
+            ]
             line: Flowable = Row(cells, shares, gap=_GRID_GAP, pad=4)
             if field.comments:
-                comment = TextBox(f"{prefix}.{field.name}.{n}.comment", TOOLTIPS["comment"].format(n=n), height=18)
+                comment = TextBox(f"{name}.comment", TOOLTIPS["comment"].format(n=n), height=18)
                 note = Paragraph(escape(WORDS["comment"]), self.s.small)
                 widths = [_NUMBER_W, 52.0, self.width - 2 * _GRID_GAP - _NUMBER_W - 52.0]
                 line = Stack([line, Row([Box(), note, comment], widths, gap=_GRID_GAP)], gap=1)
@@ -238,8 +240,8 @@ class StoryBuilder:
 
     def _signature(self, field: Signature, prefix: str) -> list[Flowable]:
         out: list[Flowable] = []
-        for role in field.roles:
-            key = f"{prefix}.{slug(role)}"
+        for item in field.roles:
+            role, key = item.label, f"{prefix}.{item.key}"
             parts = [
                 Stack(
                     [

@@ -14,13 +14,17 @@ from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
+    PDFDate,
     PDFDictionary,
     PDFDocument,
+    PDFInfo,
     PDFName,
     PDFObjectReference,
     PDFStream,
     PDFString,
 )
+
+from ..identity import INFO_KEYS, Identity
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class Meta:
     keywords: str
     language: str
     date: dt.datetime
+    identity: Identity
 
 
 CREATOR = "mentoring-handbook"
@@ -102,9 +107,33 @@ def _xmp(meta: Meta) -> bytes:
 <?xpacket end="r"?>""".encode()
 
 
+class _Info(PDFInfo):
+    """ReportLab's document information plus the form's identity, for which ReportLab has no keys."""
+
+    identity: Identity
+
+    def format(self, document: PDFDocument) -> bytes:
+        date = PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter)
+        entries = {
+            "Title": PDFString(self.title),
+            "Author": PDFString(self.author),
+            "Subject": PDFString(self.subject),
+            "Keywords": PDFString(self.keywords),
+            "Creator": PDFString(self.creator),
+            "Producer": PDFString(self.producer),
+            "CreationDate": date,
+            "ModDate": date,
+            "Trapped": PDFName(self.trapped),
+            **{key[1:]: PDFString(getattr(self.identity, name)) for name, key in INFO_KEYS.items()},
+        }
+        return PDFDictionary(entries).format(document)
+
+
 def metadata(doc: PDFDocument, meta: Meta) -> None:
     """Info dictionary and XMP with the build date (never the clock), /Lang and the title in the title bar."""
     info = doc.info
+    info.__class__ = _Info
+    info.identity = meta.identity
     info.title, info.author, info.subject, info.keywords = meta.title, meta.author, meta.subject, meta.keywords
     info.creator, info.producer = CREATOR, PRODUCER
     stamp = _pdf_date(meta.date)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 WORDS: dict[str, str] = {
     "page": "Page {page} of",
+    "revision": "Form {form}, rev. {date}",
+    "identity": "Which form this is (filled in by the program, not by you)",
     "other": "Other (please list)",
     "comment": "Comment",
     "question": "Question",
