@@ -200,6 +200,8 @@ def detach_radio_kids(src: Path, dst: Path) -> None:
                 continue
             if "/Kids" in node:
                 node[NameObject("/Kids")] = prune(node["/Kids"])
+                if not node["/Kids"]:
+                    continue  # a parent that only held radio groups goes too
             kept.append(ref)
         return kept
 
