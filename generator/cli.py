@@ -15,6 +15,7 @@ from . import __version__
 from .problems import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
+DATABASE_NAME = "records.sqlite"
 
 program_option = click.option(
     "-p",
@@ -167,6 +168,46 @@ def serve(program_file: Path, dev_addr: str | None, open_in_browser: bool) -> No
     from .build import serve as serve_site
 
     serve_site(program_file, dev_addr, open_in_browser)
+
+
+@main.command()
+@click.argument("inbox", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@program_option
+@output_option("records", "Folder for records.sqlite and the CSV and XLSX exports (created if missing).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=20.0,
+    show_default=True,
+    help="Seconds one file may take to read; a slower one is reported and the rest go on.",
+)
+@click.option(
+    "--max-size",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Largest file read, in MB; a larger one is reported, not read.",
+)
+@reports_input_errors
+def collect(inbox: Path, program_file: Path, out_dir: Path, timeout: float, max_size: int) -> None:
+    """Read the filled forms under INBOX (and its subfolders) into records/, with CSV and XLSX per form.
+
+    Files are only read, never changed, moved or deleted. A file already collected is not read again,
+    so running it again after more forms arrive is safe. Files that cannot be read are listed in
+    records/problems.csv with the reason.
+    """
+    from .collect.pool import Limits
+    from .collect.run import collect as collect_forms
+
+    summary = collect_forms(inbox, program_file, out_dir, Limits(seconds=timeout), max_size * 1_000_000)
+    stored = summary.stored + summary.already
+    click.echo(
+        f"{summary.found} files read, {stored} stored ({summary.stored} new), {len(summary.problems)} problems"
+        + (f"; {summary.ignored} files not named *.pdf were skipped" if summary.ignored else "")
+    )
+    for path, problem in summary.problems:
+        click.echo(f"  {path}: {problem}", err=True)
+    click.echo(f"records in {out_dir}/: one CSV and XLSX per form, codebook.csv, problems.csv, {DATABASE_NAME}")
 
 
 @main.command()

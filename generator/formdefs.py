@@ -354,6 +354,8 @@ class FormDef(_Strict):
     """Who fills it in, e.g. 'Mentee' or 'Mentor and mentee together'."""
     intro: str = ""
     sections: list[Section] = Field(min_length=1)
+    submitter: list[str] = []
+    """Fields naming who returns the form: two returns with the same values are one person's."""
     scale: Scale = ()
     """program.yaml's rating scale, which the rating grids offer."""
 
@@ -364,6 +366,10 @@ class FormDef(_Strict):
     def field_names(self) -> list[str]:
         """Every fillable field's full name, in reading order."""
         return [entry.name for entry in self.entries()]
+
+    def submitter_fields(self) -> list[str]:
+        """The fields that identify who returned a copy: `submitter`, or the form's first field."""
+        return self.submitter or self.field_names()[:1]
 
     @property
     def version(self) -> str:
@@ -388,6 +394,8 @@ class _RawForm(_Strict):
     description: Text
     who: Text
     intro: str = ""
+    submitter: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")]] = []
+    """Full names of the fields that say who returns the form (default: its first field)."""
     sections: list[Any] = Field(min_length=1)
 
 
@@ -668,6 +676,13 @@ def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDe
         sections.append(extra)
         placed += [(extra.id, field, None) for field in extra.fields]
     problems += _name_problems(placed, located)
+    if raw is not None:
+        names = {name for section_id, field, _ in placed for name in _names(field, section_id)}
+        for index, name in enumerate(raw.submitter):
+            if name not in names:
+                close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else "give full field names such as contact.email"
+                problems.append(located.problem(("submitter", index), f"no field '{name}' in this form; {hint}"))
     if problems or raw is None:
         raise InputError(problems)
     title = settings.title if settings and settings.title else raw.title
@@ -679,6 +694,7 @@ def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDe
         who=raw.who,
         intro=raw.intro,
         sections=sections,
+        submitter=list(raw.submitter),
         scale=scale,
     )
 

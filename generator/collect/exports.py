@@ -1,0 +1,110 @@
+"""CSV and XLSX exports of the records store, a codebook, and the list of problems.
+
+Every cell a participant could have typed is neutralised against formula injection: a value that
+starts with =, +, -, @, a tab, a carriage return or NUL gets a leading apostrophe, so a spreadsheet
+shows it as text instead of running it. Files are replaced atomically: a reader of records/ never
+sees half an export.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ..formdefs import Entry, FormDef
+from .store import Store
+
+FIRST = ("source_file", "sha256", "form_version", "collected_at", "latest")
+"""Columns before the form's own fields in every export."""
+
+_RISKY = ("=", "+", "-", "@", "\t", "\r", "\0")
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XLSX_MAX = 32_767
+"""Most characters a spreadsheet cell holds."""
+
+
+def neutralise(value: str) -> str:
+    """A cell a spreadsheet shows as the text it is, never as a formula."""
+    return "'" + value if value.startswith(_RISKY) else value
+
+
+def _allowed(entry: Entry) -> str:
+    if entry.kind == "checkbox":
+        return "1 = ticked; blank = not ticked"
+    if entry.kind == "rating":
+        return "; ".join(f"{n} = {label}" for n, (_, label) in enumerate(entry.options, 1)) + "; blank = not rated"
+    if entry.kind == "choice":
+        return "; ".join(f"{option} = {label}" for option, label in entry.options) + "; blank = not chosen"
+    return "any text" if entry.kind != "date" else "a date as written by the participant"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _csv(rows: Iterable[Sequence[str]]) -> bytes:
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerows([neutralise(str(cell)) for cell in row] for row in rows)
+    return text.getvalue().encode("utf-8")
+
+
+def _xlsx(title: str, rows: list[Sequence[str]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.freeze_panes = "A3"
+    for row in rows:
+        sheet.append([_XLSX_ILLEGAL.sub("", neutralise(str(cell)))[:_XLSX_MAX] for cell in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def form_rows(store: Store, form: FormDef) -> list[list[str]]:
+    """Header of stable names, then one row per returned PDF."""
+    entries = form.entries()
+    rows: list[list[str]] = [[*FIRST, *(entry.name for entry in entries)]]
+    for path, sha256, version, latest, collected_at, answers in store.submissions(form.id):
+        fixed = [path, sha256, version, collected_at, "1" if latest else "0"]
+        rows.append(fixed + [answers.get(entry.name, "") for entry in entries])
+    return rows
+
+
+def write_exports(store: Store, forms: dict[str, FormDef], out: Path) -> list[Path]:
+    """Every export, replaced whole; returns the files written."""
+    written = []
+    labels = ["Source file", "SHA-256", "Form version", "Collected at", "Latest from this person"]
+    for form in forms.values():
+        rows = form_rows(store, form)
+        header_labels = labels + [entry.label for entry in form.entries()]
+        for name, data in (
+            (f"{form.id}.csv", _csv(rows)),
+            (f"{form.id}.xlsx", _xlsx(form.id, [rows[0], header_labels, *rows[1:]])),
+        ):
+            _write_atomically(out / name, data)
+            written.append(out / name)
+    codebook = [["form", "field", "label", "type", "allowed_values"]]
+    codebook += [
+        [form.id, entry.name, entry.label, entry.kind, _allowed(entry)]
+        for form in forms.values()
+        for entry in form.entries()
+    ]
+    problems = [["source_file", "sha256", "problem"], *store.problems()]
+    for name, rows in (("codebook.csv", codebook), ("problems.csv", problems)):
+        _write_atomically(out / name, _csv(rows))
+        written.append(out / name)
+    return written
