@@ -42,6 +42,19 @@ Using a keyboard or a screen reader? See
 [Download the {{ entry.form.title }} (PDF, {{ entry.size }}, {{ entry.pages }})]({{ entry.form.url }}){ .md-button }
 
 {% endfor %}
+## Returning your forms { #returning }
+
+{% if program.return_to %}
+{{ program.return_to }}
+{% else %}
+Send each filled form, saved as a PDF, to {{ program.contact.name }} ({{ program.contact.title }}) at
+[{{ program.contact.email }}](mailto:{{ program.contact.email }}).
+{% endif %}
+
+Send the PDF file you filled in and saved, not a scan or a photo of it: the program reads your answers straight
+from the file's fields, so nothing you typed has to be copied out by hand. Forms with signatures may also be
+printed, signed and handed over on paper. Keep a copy for yourself.
+
 ## How to fill these forms with a keyboard or screen reader { #keyboard-and-screen-reader }
 
 Every field in these forms has a name that screen readers announce, and <kbd>Tab</kbd> moves through the fields

@@ -185,6 +185,8 @@ class ProgramInfo(Strict):
     """Paper size of the PDF forms."""
     url: Url | None = None
     """Optional address where the site is published."""
+    return_to: Text | None = None
+    """Optional: how and where participants return filled forms (plain text; default: e-mail the contact)."""
     privacy_statement: Text | None = None
     """Optional note on how form data is used, shown on the forms page and applications."""
 

@@ -61,17 +61,27 @@ def _csv(rows: Iterable[Sequence[str]]) -> bytes:
     return text.getvalue().encode("utf-8")
 
 
-def _xlsx(title: str, rows: list[Sequence[str]]) -> bytes:
+def _xlsx(title: str, rows: list[Sequence[str]], numbers: set[int]) -> bytes:
+    """Two header rows (names, labels) then the data; columns in `numbers` hold whole numbers, not text."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.freeze_panes = "A3"
-    for row in rows:
-        sheet.append([_XLSX_ILLEGAL.sub("", neutralise(str(cell)))[:_XLSX_MAX] for cell in row])
+    for index, row in enumerate(rows):
+        sheet.append(
+            [
+                int(cell) if index > 1 and column in numbers and cell.isdigit() else _cell(cell)
+                for column, cell in enumerate(row)
+            ]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cell(value: str) -> str:
+    return _XLSX_ILLEGAL.sub("", neutralise(value))[:_XLSX_MAX]
 
 
 def form_rows(store: Store, form: FormDef) -> list[list[str]]:
@@ -90,10 +100,12 @@ def write_exports(store: Store, forms: dict[str, FormDef], out: Path) -> list[Pa
     labels = ["Source file", "SHA-256", "Form version", "Collected at", "Latest from this person"]
     for form in forms.values():
         rows = form_rows(store, form)
-        header_labels = labels + [entry.label for entry in form.entries()]
+        entries = form.entries()
+        header_labels = labels + [entry.label for entry in entries]
+        numbers = {len(FIRST) - 1} | {len(FIRST) + i for i, entry in enumerate(entries) if entry.kind == "rating"}
         for name, data in (
             (f"{form.id}.csv", _csv(rows)),
-            (f"{form.id}.xlsx", _xlsx(form.id, [rows[0], header_labels, *rows[1:]])),
+            (f"{form.id}.xlsx", _xlsx(form.id, [rows[0], header_labels, *rows[1:]], numbers)),
         ):
             _write_atomically(out / name, data)
             written.append(out / name)
