@@ -198,8 +198,12 @@ def collect(inbox: Path, program_file: Path, out_dir: Path, timeout: float, max_
     """
     from .collect.pool import Limits
     from .collect.run import collect as collect_forms
+    from .collect.store import StoreError
 
-    summary = collect_forms(inbox, program_file, out_dir, Limits(seconds=timeout), max_size * 1_000_000)
+    try:
+        summary = collect_forms(inbox, program_file, out_dir, Limits(seconds=timeout), max_size * 1_000_000)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
     stored = summary.stored + summary.already
     click.echo(
         f"{summary.found} files read, {stored} stored ({summary.stored} new), {len(summary.problems)} problems"

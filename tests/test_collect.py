@@ -270,3 +270,18 @@ def test_a_killed_run_loses_nothing_and_a_rerun_completes(blank, tmp_path: Path)
 
     assert content(records) == content(reference)
     assert len(content(records)) == 24
+
+
+def test_a_records_file_that_is_not_a_store_is_refused_and_left_alone(blank, tmp_path: Path) -> None:
+    inbox, records = tmp_path / "inbox", tmp_path / "records"
+    inbox.mkdir()
+    records.mkdir()
+    (records / "records.sqlite").write_text("my own notes")
+    (records / ".notes.txt.tmp").write_text("not ours")
+    (records / ".problems.csv.x1y2.tmp").write_text("left by a killed run")
+    result = CliRunner().invoke(main, ["collect", str(inbox), "-p", str(EXAMPLE), "-o", str(records)])
+    assert result.exit_code == 1 and "is not a records store" in result.output and "Traceback" not in result.output
+    assert (records / "records.sqlite").read_text() == "my own notes"
+    (records / "records.sqlite").unlink()
+    _collect(inbox, records)
+    assert (records / ".notes.txt.tmp").exists() and not (records / ".problems.csv.x1y2.tmp").exists()

@@ -43,6 +43,12 @@ def _allowed(entry: Entry) -> str:
     return "any text" if entry.kind != "date" else "a date as written by the participant"
 
 
+def _names(forms: dict[str, FormDef]) -> list[str]:
+    """The file names of every export."""
+    names = [f"{form_id}.{kind}" for form_id in forms for kind in ("csv", "xlsx")]
+    return [*names, "codebook.csv", "problems.csv"]
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -96,6 +102,10 @@ def form_rows(store: Store, form: FormDef) -> list[list[str]]:
 
 def write_exports(store: Store, forms: dict[str, FormDef], out: Path) -> list[Path]:
     """Every export, replaced whole; returns the files written."""
+    ours = tuple(f".{name}." for name in _names(forms))
+    for stale in out.glob(".*.tmp"):  # left by a run killed while writing; only our own temporary names
+        if stale.name.startswith(ours):
+            stale.unlink(missing_ok=True)
     written = []
     labels = ["Source file", "SHA-256", "Form version", "Collected at", "Latest from this person"]
     for form in forms.values():

@@ -64,14 +64,33 @@ class Submission:
     answers: dict[str, Answer]
 
 
+VERSION = 1
+"""The store's layout (PRAGMA user_version), so a later release can tell an old store and upgrade it."""
+
+
+class StoreError(Exception):
+    """The records file exists but is not a store this release can use; the message says what to do."""
+
+
 class Store:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
+        # A second collect into the same folder waits for the first's transaction instead of failing.
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=60)
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
+            self.db.execute("PRAGMA foreign_keys=ON")
+            (version,) = self.db.execute("PRAGMA user_version").fetchone()
+            if version not in (0, VERSION):
+                raise StoreError(f"{path} was written by a newer release (layout {version}); update the tool")
+            self.db.executescript(SCHEMA)
+            self.db.execute(f"PRAGMA user_version = {VERSION}")
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(
+                f"{path} is not a records store ({exc}); collect into another folder with -o, or move the file away"
+            ) from exc
 
     def close(self) -> None:
         self.db.close()
