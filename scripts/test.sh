@@ -5,12 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System tools the tests drive: Debian's Chromium and Node.js (browser and accessibility tests),
-# poppler-utils (pdftoppm, pdfinfo) and mupdf-tools (mutool, a second PDF reader).
+# poppler-utils (pdftoppm, pdfinfo), mupdf-tools (mutool, a second PDF reader), and Poppler's bindings for
+# Debian's own Python (python3-gi, gir1.2-poppler-0.18), with which the collect tests fill forms as Evince does.
 missing=()
 command -v npm >/dev/null || missing+=(nodejs npm)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 command -v mutool >/dev/null || missing+=(mupdf-tools)
+/usr/bin/python3 -c "import gi; gi.require_version('Poppler', '0.18')" 2>/dev/null || missing+=(python3-gi gir1.2-poppler-0.18)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

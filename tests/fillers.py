@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
@@ -24,6 +24,9 @@ READERS = Path(__file__).parent / "readers"
 FILL_VALUES_JS = READERS / "fill_values.js"
 PDFJS_FILL = READERS / "pdfjs_fill.mjs"
 PDFJS = Path(__file__).parent / "browser" / "node_modules" / "pdfjs-dist"
+POPPLER_FILL = READERS / "poppler_fill.py"
+POPPLER_PYTHON = "/usr/bin/python3"
+"""Debian's Python, where python3-gi and gir1.2-poppler-0.18 (installed by scripts/test.sh) live."""
 
 RADIO = 1 << 15
 PUSHBUTTON = 1 << 16
@@ -174,6 +177,27 @@ def fill_pdfjs(src: Path, dst: Path, values: Values) -> None:
     if not (PDFJS / "package.json").exists():
         raise RuntimeError("pdfjs-dist is missing: run `npm ci` in tests/browser")
     _run_with_values(["node", str(PDFJS_FILL), str(src), str(dst)], values)
+
+
+def fill_poppler(src: Path, dst: Path, values: Values) -> None:
+    """Fill with Poppler (Evince, Okular) through its GObject bindings in Debian's own Python.
+
+    Poppler's API does not name a radio button's on-state, so the buttons' places are read here
+    with pypdf and passed along: the script picks the button at the place of the wanted state.
+    """
+    reader = PdfReader(src)
+    buttons = {}
+    for number, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            widget = annot.get_object()
+            if "/Parent" in widget and "/T" not in widget:
+                states = [s for s in widget["/AP"]["/N"] if s != "/Off"]
+                x1, _, _, y2 = (round(float(v)) for v in widget["/Rect"])
+                buttons[f"{number}:{x1}:{y2}"] = states[0][1:]
+    with tempfile.TemporaryDirectory() as folder:
+        places = Path(folder) / "buttons.json"
+        places.write_text(json.dumps(buttons), encoding="utf-8")
+        _run_with_values([POPPLER_PYTHON, str(POPPLER_FILL), str(src), str(dst)], values, [str(places)])
 
 
 def detach_radio_kids(src: Path, dst: Path) -> None:

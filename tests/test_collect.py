@@ -25,7 +25,7 @@ from generator.program import load_program
 from generator.sources import Sources
 
 from .conftest import EXAMPLE
-from .fillers import detach_radio_kids, fill_mutool, fill_pdfjs, fill_pypdf
+from .fillers import detach_radio_kids, fill_mutool, fill_pdfjs, fill_poppler, fill_pypdf
 from .junk import make_junk
 
 TRICKY = "Zoë Łukasz Ñúñez Καλημέρα Привет"
@@ -51,6 +51,7 @@ FILLERS: dict[str, Callable[[Path, Path, dict], None]] = {
     "mupdf": fill_mutool,
     "mupdf-incremental": lambda src, dst, values: fill_mutool(src, dst, values, incremental=True),
     "pdfjs": fill_pdfjs,
+    "poppler": fill_poppler,
 }
 
 
