@@ -11,6 +11,22 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "program.yaml"
 
 
+@pytest.fixture(scope="session")
+def blank_forms(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example program's blank forms as PDF files, rendered once for the whole run."""
+    from generator.forms import render_forms
+    from generator.program import load_program
+    from generator.sources import Sources
+
+    sources = Sources(EXAMPLE)
+    folder = tmp_path_factory.mktemp("blank-forms")
+    written = {}
+    for form_id, data in render_forms(load_program(sources), sources).items():
+        written[form_id] = folder / f"{form_id}.pdf"
+        written[form_id].write_bytes(data)
+    return written
+
+
 @pytest.fixture
 def example_text() -> str:
     return EXAMPLE.read_text(encoding="utf-8")

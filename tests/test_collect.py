@@ -55,16 +55,9 @@ FILLERS: dict[str, Callable[[Path, Path, dict], None]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def blank(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The example program's blank forms."""
-    sources = Sources(EXAMPLE)
-    folder = tmp_path_factory.mktemp("blank")
-    written = {}
-    for form_id, data in render_forms(load_program(sources), sources).items():
-        written[form_id] = folder / f"{form_id}.pdf"
-        written[form_id].write_bytes(data)
-    return written
+@pytest.fixture
+def blank(blank_forms: dict[str, Path]) -> dict[str, Path]:
+    return blank_forms
 
 
 def _collect(inbox: Path, records: Path, *args: str) -> str:

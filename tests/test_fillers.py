@@ -16,11 +16,6 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, NameObject
 
-from generator.forms import render_forms
-from generator.program import load_program
-from generator.sources import Sources
-
-from .conftest import EXAMPLE
 from .fillers import Values, detach_radio_kids, fill_mutool, fill_pdfjs, fill_pypdf
 from .junk import HUGE_SIZE, make_junk
 
@@ -61,16 +56,9 @@ FILLERS: dict[str, Callable[[Path, Path, Values], None]] = {
 INCREMENTAL = {"mutool-incremental", "pdfjs"}
 
 
-@pytest.fixture(scope="module")
-def blanks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    sources = Sources(EXAMPLE)
-    folder = tmp_path_factory.mktemp("blank")
-    written = {}
-    for form_id, data in render_forms(load_program(sources), sources).items():
-        if form_id in VALUES:
-            written[form_id] = folder / f"{form_id}.pdf"
-            written[form_id].write_bytes(data)
-    return written
+@pytest.fixture
+def blanks(blank_forms: dict[str, Path]) -> dict[str, Path]:
+    return blank_forms
 
 
 def _inherited(node: DictionaryObject, key: str) -> object:

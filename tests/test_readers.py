@@ -9,25 +9,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator.forms import render_forms
-from generator.program import load_program
-from generator.sources import Sources
-
-from .conftest import EXAMPLE
-
 FILL = Path(__file__).parent / "readers" / "fill.js"
 
 
-@pytest.fixture(scope="module")
-def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+@pytest.fixture
+def pdfs(blank_forms: dict[str, Path]) -> dict[str, Path]:
     assert shutil.which("mutool"), "MuPDF's mutool is missing: run `bash scripts/test.sh`, which installs it"
-    sources = Sources(EXAMPLE)
-    folder = tmp_path_factory.mktemp("forms")
-    written = {}
-    for form_id, data in render_forms(load_program(sources), sources).items():
-        written[form_id] = folder / f"{form_id}.pdf"
-        written[form_id].write_bytes(data)
-    return written
+    return blank_forms
 
 
 def test_mupdf_fills_every_form_and_pypdf_reads_it_back(pdfs: dict[str, Path], tmp_path: Path) -> None:
