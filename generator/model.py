@@ -37,7 +37,10 @@ MATERIAL_COLORS = (
     "white",
 )
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+_URL_CHARACTERS = re.compile(r"^[A-Za-z0-9\-._~:/?#@!$&+,;=%]+$")
+"""What a web address may hold: RFC 3986 characters, less the quotes, brackets, parentheses and `*` that would end or
+bend the Markdown link or HTML attribute it is written into."""
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -48,10 +51,17 @@ Whole = Annotated[int, Strict()]
 """A whole number as written: YAML reads `yes`, `on` and `true` as booleans, which must not count as 1."""
 
 
+class Address(str):
+    """An e-mail or web address checked to hold nothing Markdown or HTML reads as markup, so links can carry it."""
+
+
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
-        raise ValueError(f"'{value}' is not an e-mail address; write it as name@example.org")
-    return value
+        raise ValueError(
+            f"'{value}' is not an e-mail address; write it as name@example.org, with only letters, digits "
+            "and . _ % + - before the @ (no spaces, quotes, angle brackets or colons)"
+        )
+    return Address(value)
 
 
 def _color(value: str) -> str:
@@ -83,7 +93,12 @@ def _url(value: str) -> str:
         valid = False
     if not valid:
         raise ValueError(f"'{value}' is not a web address; write it like https://mentoring.example.gov/")
-    return value
+    if not _URL_CHARACTERS.match(value):
+        raise ValueError(
+            f"'{value}' holds characters a web address cannot carry into a link (spaces, quotes, <>, (), [], {{}}, "
+            "*, \\); percent-encode them (a space is %20) or remove them"
+        )
+    return Address(value)
 
 
 Email = Annotated[str, AfterValidator(_email)]

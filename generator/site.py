@@ -7,7 +7,7 @@ it to disk; neither needs to know how it was made, and this module needs no MkDo
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import FOLDER, Cache, build_digest, digest, pack, unpack
@@ -113,8 +113,11 @@ def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
     files[CALENDAR] = program_calendar(program, milestone_views(program, forms))
     logo = None
     if program.program.logo:
-        logo = f"assets/logo{PurePosixPath(program.program.logo).suffix.lower()}"
-        files[logo] = (sources.root / program.program.logo).read_bytes()
+        data = (sources.root / program.program.logo).read_bytes()
+        # Named by what the file is (load_program let only PNG and JPEG through), never by its name as written:
+        # the path goes into the theme's <img src> and <link href>, where a crafted suffix would be markup.
+        logo = "assets/logo.png" if data.startswith(b"\x89PNG") else "assets/logo.jpg"
+        files[logo] = data
     return RenderedSite(SiteFacts.of(program), sources, files, logo)
 
 

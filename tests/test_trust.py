@@ -1,0 +1,169 @@
+"""Hostile input (issue 13): program.yaml values are text on every page, and nothing outside the program folder
+is read or written. Every test builds or checks a real program folder."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+from generator.problems import InputError
+from generator.program import load_program
+from generator.sources import Sources
+
+HOSTILE = [
+    ("name: Bridges Workplace Mentoring Program", "name: \"Parks & Waters <script>alert('name')</script>\""),
+    ("agency: Department of Public Lands and Waters", "agency: \"Lands <script>alert('agency')</script>\""),
+    ("division: Office of Workforce Development", "division: \"Office <img src=x onerror=alert('division')>\""),
+    (
+        "    Bridges pairs experienced staff",
+        "    [click](javascript:alert('purpose')) ![img](https://tracker.example/t.png) *em* { onclick=alert(1) }"
+        " <b>bold</b> Bridges pairs experienced staff",
+    ),
+    (
+        "  - Technical expertise in your field",
+        "  - '# not a heading'\n  - \"<script>alert('skill')</script>\"\n  - Parks & Waters\n"
+        "  - 'x { onclick=alert(2) }'\n  - '1. numbered'\n  - '- dashed'\n  - 'a | b'\n  - '!!! note'\n"
+        "  - 'snake_case *star* `code` [link](https://example.org)'",
+    ),
+    ("    - How well did your mentor know agency", "    - \"<script>alert('question')</script>\"\n    - How well"),
+    ("  - Program coordinator", "  - \"<script>alert('signatory')</script>\""),
+    ("  closure-evaluation:", "  closure-evaluation:\n    title: \"Closure {final} <script>alert('form')</script>\""),
+    ("glossary:\n", "glossary:\n  \"<script>alert('term')</script>\": \"[l](javascript:alert('definition'))\"\n"),
+    ("glossary:\n", "glossary:\n  ': colon first': \"Mentor's supervisor\"\n"),
+    ("    email: mentoring@dplw.example.gov", "    email: first_last@dplw.example.gov"),
+    ("  url: https://mentoring.dplw.example.gov/", "  url: https://mentoring.dplw.example.gov/a_b?x=1&y=2#top"),
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example with markup in every kind of value, built once for the tests that read its pages."""
+    folder = tmp_path_factory.mktemp("hostile")
+    text = (Path(__file__).resolve().parent.parent / "program.yaml").read_text(encoding="utf-8")
+    for old, new in HOSTILE:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    (folder / "program.yaml").write_text(text, encoding="utf-8")
+    build_site(folder / "program.yaml", folder / "site", use_cache=False)
+    return folder / "site"
+
+
+def _pages(site: Path) -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in site.glob("*.html")}
+
+
+def _texts(page: str, tag: str) -> list[str]:
+    """The text of every `tag` element as a reader sees it: tags dropped, entities decoded."""
+    found = re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", page, re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", item)).split()) for item in found]
+
+
+def test_no_value_becomes_markup_on_the_site(hostile_site: Path) -> None:
+    for name, page in _pages(hostile_site).items():
+        assert "alert(" not in "".join(re.findall(r"<script\b[^>]*>.*?</script>", page, re.S)), name
+        assert not re.search(r"<script>alert", page), name
+        assert not re.search(r"""(?:href|src)\s*=\s*["']?\s*javascript:""", page, re.I), name
+        assert not re.search(r"<img[^>]+src=\"https?:", page), name
+        assert not re.search(r"<[^>]+\son(?:click|error)\s*=", page), name
+        assert "<b>bold</b>" not in page, name
+        assert "&amp;amp;" not in page and "&amp;#" not in page, name
+
+
+def test_values_read_as_written(hostile_site: Path) -> None:
+    pages = _pages(hostile_site)
+    skills = _texts(pages["eligibility.html"], "li")
+    for skill in ["# not a heading", "<script>alert('skill')</script>", "Parks & Waters", "x { onclick=alert(2) }"]:
+        assert skill in skills
+    for skill in [
+        "1. numbered",
+        "- dashed",
+        "a | b",
+        "!!! note",
+        "snake_case *star* `code` [link](https://example.org)",
+    ]:
+        assert skill in skills
+    assert not re.search(r"<h1[^>]*>[^<]*not a heading", pages["eligibility.html"])
+    assert (
+        "[click](javascript:alert('purpose')) ![img](https://tracker.example/t.png)"
+        in _texts(pages["index.html"], "p")[0]
+    )
+    assert "<script>alert('question')</script>" in _texts(pages["evaluation.html"], "li")
+    assert "<script>alert('signatory')</script>" in _texts(pages["roles.html"], "li")
+    assert "Mentor's supervisor" in _texts(pages["roles.html"], "li")
+    terms = _texts(pages["glossary.html"], "dt")
+    assert "<script>alert('term')</script>" in terms and ": colon first" in terms
+    assert "[l](javascript:alert('definition'))" in _texts(pages["glossary.html"], "dd")
+    assert "Mentor's supervisor" in _texts(pages["glossary.html"], "dd")
+    for page in pages.values():
+        assert "\\" not in " ".join(_texts(page, "p") + _texts(page, "li")), "a visible backslash"
+
+
+def test_site_name_and_footer_are_text(hostile_site: Path) -> None:
+    page = _pages(hostile_site)["index.html"]
+    assert _texts(page, "title") == ["Parks & Waters <script>alert('name')</script>"]
+    assert 'title="Parks &amp; Waters &lt;script&gt;' in page  # escaped once, though Material escapes it too
+    footer = _texts(page, "footer")[0]
+    assert "Lands <script>alert('agency')</script>, Office <img src=x onerror=alert('division')>" in footer
+
+
+def test_a_form_title_keeps_its_heading_anchor(hostile_site: Path) -> None:
+    forms = _pages(hostile_site)["forms.html"]
+    (heading,) = re.findall(r'<h2 id="closure-evaluation">(.*?)</h2>', forms, re.S)
+    assert _texts(f"<h2>{heading}</h2>", "h2") == ["Closure {final} <script>alert('form')</script>¶"]
+    timeline = _pages(hostile_site)["timeline.html"]
+    assert 'href="forms.html#closure-evaluation"' in timeline
+
+
+def test_addresses_stay_intact_in_links(hostile_site: Path) -> None:
+    page = _pages(hostile_site)["index.html"]
+    assert 'href="mailto:first_last@dplw.example.gov"' in page
+    assert 'href="https://mentoring.dplw.example.gov/a_b?x=1&amp;y=2#top"' in page
+
+
+def _quoted(text: str) -> str:
+    """`text` as a single-quoted YAML scalar."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        '"><script>alert(1)</script>@x.org',
+        "javascript:alert(1)@x.org",
+        "[x](javascript:alert(1))@x.org",
+        "o'brien@x.org",
+        "a b@x.org",
+        "<a@x.org>",
+        "a@x.org{onclick=alert(1)}",
+    ],
+)
+def test_an_email_that_could_carry_markup_is_refused(program_copy, email: str) -> None:
+    path = program_copy(("email: mentoring@dplw.example.gov", f"email: {_quoted(email)}"))
+    with pytest.raises(InputError) as caught:
+        load_program(Sources(path))
+    (problem,) = caught.value.problems
+    assert problem.key == "program.contact.email" and "not an e-mail address" in problem.message
+    assert (problem.line, problem.column) == (39, 12)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "https://x.org/\"onmouseover='alert(1)'",
+        "https://x.org/<script>",
+        "https://x.org/a)b",
+        "https://x.org/a b",
+        "ftp://x.org/",
+    ],
+)
+def test_a_url_that_could_carry_markup_is_refused(program_copy, url: str) -> None:
+    path = program_copy(("url: https://mentoring.dplw.example.gov/", f"url: {_quoted(url)}"))
+    with pytest.raises(InputError) as caught:
+        load_program(Sources(path))
+    (problem,) = caught.value.problems
+    assert problem.key == "program.url" and "web address" in problem.message
