@@ -43,10 +43,11 @@ _URL_CHARACTERS = re.compile(r"^[A-Za-z0-9\-._~:/?#@!$&+,;=%]+$")
 bend the Markdown link or HTML attribute it is written into."""
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+"""Milestone and form ids: lower-case letters, digits and single hyphens."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Slug = Annotated[str, StringConstraints(pattern=_ID)]
+Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Whole = Annotated[int, Strict()]
 """A whole number as written: YAML reads `yes`, `on` and `true` as booleans, which must not count as 1."""
 

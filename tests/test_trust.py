@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from PIL import Image
 
 from generator.build import build_site
+from generator.cli import main
 from generator.problems import InputError
 from generator.program import load_program
 from generator.sources import Sources
+
+from .conftest import ROOT
 
 HOSTILE = [
     ("name: Bridges Workplace Mentoring Program", "name: \"Parks & Waters <script>alert('name')</script>\""),
@@ -167,3 +173,74 @@ def test_a_url_that_could_carry_markup_is_refused(program_copy, url: str) -> Non
         load_program(Sources(path))
     (problem,) = caught.value.problems
     assert problem.key == "program.url" and "web address" in problem.message
+
+
+def _check(path: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["check", "-p", str(path)])
+    return result.exit_code, result.output
+
+
+def _build_refused(path: Path) -> str:
+    """Build `path` and return its errors, having made sure it failed and wrote nothing."""
+    out = path.parent / "site"
+    result = CliRunner().invoke(main, ["build", "-p", str(path), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "nothing was written" in result.output and not out.exists()
+    return result.output
+
+
+@pytest.mark.parametrize("name", ["My Form.yaml", "Action-Plan.yaml", 'My "x".yaml', "a--b.yaml"])
+def test_a_form_file_not_named_by_an_id_is_refused(program_copy, name: str) -> None:
+    path = program_copy()
+    (path.parent / "forms").mkdir()
+    shutil.copy(ROOT / "forms" / "action-plan.yaml", path.parent / "forms" / name)
+    code, output = _check(path)
+    assert code == 1
+    assert f"forms/{name}:1:1: '{name}' is not named by a form id" in output and "lower-case letters" in output
+    assert f"forms/{name}:1:1" in _build_refused(path)
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder beside the program's, with a logo, a page and a form the program must not use."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    Image.new("RGB", (8, 8), "orange").save(folder / "logo.png")
+    (folder / "secret.md").write_text("# Secret\n\nnot to be published\n", encoding="utf-8")
+    shutil.copy(ROOT / "forms" / "action-plan.yaml", folder / "action-plan.yaml")
+    return folder
+
+
+@pytest.mark.parametrize("how", ["absolute", "dotdot", "link"])
+def test_a_logo_outside_the_program_folder_is_refused(program_copy, outside: Path, how: str) -> None:
+    path = program_copy()
+    if how == "link":
+        (path.parent / "logo.png").symlink_to(outside / "logo.png")
+    logo = {"absolute": str(outside / "logo.png"), "dotdot": "../outside/logo.png", "link": "logo.png"}[how]
+    path.write_text(path.read_text().replace("  # logo: logo.png", f"  logo: {_quoted(logo)}"), encoding="utf-8")
+    why = {"absolute": "is an absolute path", "dotdot": "leads out of the program folder", "link": "is a link to"}
+    code, output = _check(path)
+    assert code == 1 and f"program.yaml:43:9: program.logo: '{logo}' {why[how]}" in output
+    assert "copy the image into the program folder" in output
+    assert "program.logo" in _build_refused(path)
+
+
+@pytest.mark.parametrize("link", ["content/secret.md", "content", "content/more", "forms/action-plan.yaml", "forms"])
+def test_a_link_leaving_the_program_folder_is_refused(program_copy, outside: Path, link: str) -> None:
+    path = program_copy()
+    target = {"content/secret.md": "secret.md", "forms/action-plan.yaml": "action-plan.yaml"}.get(link, "")
+    where = path.parent / link
+    where.parent.mkdir(exist_ok=True)
+    where.symlink_to(outside / target if target else outside)
+    code, output = _check(path)
+    assert code == 1 and f"{link}:1:1: a link to {outside / target if target else outside}, outside" in output
+    assert "never read or published" in _build_refused(path)
+
+
+def test_a_link_within_the_program_folder_is_used(program_copy) -> None:
+    path = program_copy()
+    (path.parent / "notes.md").write_text("# Notes\n\nFor {{ program.short_name }}.\n", encoding="utf-8")
+    (path.parent / "content").mkdir()
+    (path.parent / "content" / "notes.md").symlink_to(path.parent / "notes.md")
+    site = build_site(path, path.parent / "site", use_cache=False)
+    assert site.files["notes.md"] == "# Notes\n\nFor Bridges.\n"
