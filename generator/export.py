@@ -13,9 +13,10 @@ from typing import Any
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from .build import config_file, replacing
+from .build import replacing
 from .mkdocs_plugin import THEME_DIR, MaterialSettings, apply_palette, material_settings
 from .site import RenderedSite, render_site
+from .siteconfig import config_file
 from .sources import Sources
 
 DOCS = "docs"

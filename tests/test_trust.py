@@ -244,3 +244,45 @@ def test_a_link_within_the_program_folder_is_used(program_copy) -> None:
     (path.parent / "content" / "notes.md").symlink_to(path.parent / "notes.md")
     site = build_site(path, path.parent / "site", use_cache=False)
     assert site.files["notes.md"] == "# Notes\n\nFor Bridges.\n"
+
+
+def test_a_program_mkdocs_yml_cannot_run_code_or_reach_outside(program_copy, tmp_path: Path) -> None:
+    path = program_copy()
+    marker = tmp_path / "ran"
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("theme:\n", "theme:\n  custom_dir: /etc\n")
+    config += (
+        "extra:\n"
+        f"  run: !!python/object/apply:os.system ['touch {marker}']\n"
+        "  emoji: !!python/name:material.extensions.emoji.twemoji\n"
+        "  home: !ENV HOME\n"
+        "hooks:\n  - hook.py\n"
+        "INHERIT: ../shared.yml\n"
+    )
+    (path.parent / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (path.parent / "hook.py").write_text(f"open({str(marker)!r}, 'w')\n", encoding="utf-8")
+    (tmp_path / "shared.yml").write_text(f"x: !!python/object/apply:os.system ['touch {marker}']\n")
+    lines = config.splitlines()
+
+    def line(start: str) -> int:
+        return next(n for n, text in enumerate(lines, 1) if text.startswith(start))
+
+    code, output = _check(path)
+    assert code == 1
+    assert f"mkdocs.yml:{line('  custom_dir')}:15: theme.custom_dir: '/etc' is outside the program folder" in output
+    assert f"mkdocs.yml:{line('  run:')}:8: the tag '!!python/object/apply' would have MkDocs run Python" in output
+    assert f"mkdocs.yml:{line('hooks:')}:1: hooks: hooks run Python files" in output
+    assert f"mkdocs.yml:{line('INHERIT')}:10: INHERIT: '../shared.yml' is outside the program folder" in output
+    assert output.count("error:") == 4  # the allowed emoji function and !ENV pass
+    assert f"mkdocs.yml:{line('  run:')}:8" in _build_refused(path)
+    assert not marker.exists()
+
+
+def test_a_program_mkdocs_yml_is_checked_with_its_place(program_copy) -> None:
+    path = program_copy()
+    (path.parent / "mkdocs.yml").write_text("site_name: x\ntheme: [material\n", encoding="utf-8")
+    code, output = _check(path)
+    assert code == 1 and "mkdocs.yml:3:1: YAML syntax error" in output
+    (path.parent / "mkdocs.yml").write_text("INHERIT: base.yml\n", encoding="utf-8")
+    (path.parent / "base.yml").write_text("a: 1\nb: !!python/object/new:os.system [ls]\n", encoding="utf-8")
+    code, output = _check(path)
+    assert code == 1 and "base.yml:2:4: the tag '!!python/object/new'" in output
