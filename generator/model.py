@@ -13,36 +13,9 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
 
-MATERIAL_COLORS = (
-    "red",
-    "pink",
-    "purple",
-    "deep purple",
-    "indigo",
-    "blue",
-    "light blue",
-    "cyan",
-    "teal",
-    "green",
-    "light green",
-    "lime",
-    "yellow",
-    "amber",
-    "orange",
-    "deep orange",
-    "brown",
-    "grey",
-    "blue grey",
-    "black",
-    "white",
-)
+from .formats import HEX, LANGUAGE, MATERIAL_COLORS, URL_CHARACTERS
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-_URL_CHARACTERS = re.compile(r"^[A-Za-z0-9\-._~:/?#@!$&+,;=%]+$")
-"""What a web address may hold: RFC 3986 characters, less the quotes, brackets, parentheses and `*` that would end or
-bend the Markdown link or HTML attribute it is written into."""
-_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 """Milestone and form ids: lower-case letters, digits and single hyphens."""
 
@@ -66,7 +39,7 @@ def _email(value: str) -> str:
 
 
 def _color(value: str) -> str:
-    if value.lower() in MATERIAL_COLORS or _HEX.match(value):
+    if value.lower() in MATERIAL_COLORS or HEX.match(value):
         return value
     raise ValueError(
         f"'{value}' is not a colour; use a Material palette name ({', '.join(MATERIAL_COLORS[:6])}, ...) "
@@ -75,7 +48,7 @@ def _color(value: str) -> str:
 
 
 def _language(value: str) -> str:
-    if not _LANG.match(value):
+    if not LANGUAGE.match(value):
         raise ValueError(f"'{value}' is not a BCP 47 language tag; write it like en, en-US or fr-CA")
     return value
 
@@ -94,7 +67,7 @@ def _url(value: str) -> str:
         valid = False
     if not valid:
         raise ValueError(f"'{value}' is not a web address; write it like https://mentoring.example.gov/")
-    if not _URL_CHARACTERS.match(value):
+    if not URL_CHARACTERS.match(value):
         raise ValueError(
             f"'{value}' holds characters a web address cannot carry into a link (spaces, quotes, <>, (), [], {{}}, "
             "*, \\); percent-encode them (a space is %20) or remove them"

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from generator.build import build_site
+from generator.cache import FOLDER, Cache, pack, unpack
 from generator.cli import main
 from generator.problems import InputError
 from generator.program import load_program
@@ -286,3 +287,40 @@ def test_a_program_mkdocs_yml_is_checked_with_its_place(program_copy) -> None:
     (path.parent / "base.yml").write_text("a: 1\nb: !!python/object/new:os.system [ls]\n", encoding="utf-8")
     code, output = _check(path)
     assert code == 1 and "base.yml:2:4: the tag '!!python/object/new'" in output
+
+
+def _tamper_site_entry(program_file: Path, change) -> None:
+    """Rewrite the cached site render in place, with a valid checksum, as someone with write access could."""
+    cache = Cache(program_file.parent / FOLDER)
+    for entry in (program_file.parent / FOLDER).iterdir():
+        meta, blobs = unpack(cache.get(entry.name) or b"\0\0\0\2{}")
+        if "files" in meta:
+            change(meta, blobs)
+            cache.put(entry.name, pack(meta, blobs))
+            return
+    raise AssertionError("no cached site")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda meta, blobs: meta["files"].append(["../../escaped.md", True]) or blobs.append(b"# x\n"),
+        lambda meta, blobs: meta["files"].append([f"{'/..' * 20}/tmp/escaped-abs.md", True]) or blobs.append(b"x"),
+        lambda meta, blobs: meta["files"].__setitem__(0, ["../" + meta["files"][0][0], meta["files"][0][1]]),
+        lambda meta, blobs: meta["facts"].update(language='en"><script>alert(1)</script>'),
+        lambda meta, blobs: meta["facts"].update(url='javascript:alert(1)//"><script>'),
+        lambda meta, blobs: meta.update(logo=["not", "a", "name"]),
+    ],
+    ids=["dotdot", "absolute", "renamed", "language", "url", "logo"],
+)
+def test_a_tampered_cache_entry_is_ignored(example_folder: Path, tmp_path: Path, change) -> None:
+    site = build_site(example_folder, example_folder.parent / "site")
+    _tamper_site_entry(example_folder, change)
+    out = tmp_path / "deep" / "er" / "site"
+    rebuilt = build_site(example_folder, out)
+    assert rebuilt.files == site.files and rebuilt.facts == site.facts  # rendered afresh
+    assert not list(tmp_path.rglob("escaped*")) and not Path("/tmp/escaped-abs.md").exists()
+    assert "<script>alert" not in (out / "index.html").read_text(encoding="utf-8")
+    _tamper_site_entry(example_folder, change)
+    assert CliRunner().invoke(main, ["export", "-p", str(example_folder), str(tmp_path / "deep" / "x")]).exit_code == 0
+    assert not list(tmp_path.rglob("escaped*"))
