@@ -26,17 +26,12 @@ from mkdocs.exceptions import Abort
 from .mkdocs_plugin import PROGRAM_ENV, SITE_MARKER, HandbookPlugin
 from .problems import InputError, Problem
 from .site import RenderedSite, render_site
-from .sources import Sources, defaults_root
+from .siteconfig import config_file
+from .sources import Sources
 
 _NEW, _OLD = ".new-", ".old-"
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
 _LOG_HANDLER = logging.StreamHandler()
-
-
-def config_file(sources: Sources) -> Path:
-    """The program folder's own mkdocs.yml if it has one, else the shipped one: a program needs none."""
-    own = sources.root / "mkdocs.yml"
-    return own if own.is_file() else defaults_root() / "mkdocs.yml"
 
 
 @contextlib.contextmanager
@@ -132,26 +127,27 @@ def show_mkdocs_log(level: int) -> None:
     logger.setLevel(level)
 
 
-def _mkdocs_problem(sources: Sources, message: str) -> InputError:
-    return InputError([Problem(sources.display(config_file(sources)), 1, 1, "", message)])
+def _mkdocs_problem(sources: Sources, config: Path, message: str) -> InputError:
+    return InputError([Problem(sources.display(config), 1, 1, "", message)])
 
 
-def build_into(site: RenderedSite, site_dir: Path) -> None:
-    """Run MkDocs on a rendered site, writing into site_dir."""
+def build_into(site: RenderedSite, site_dir: Path, config_path: Path) -> None:
+    """Run MkDocs on a rendered site with the mkdocs.yml `config_file` gave, writing into site_dir."""
     sources = site.sources
     with _empty_docs_dir() as docs_dir:
         try:
-            config = load_config(str(config_file(sources)), docs_dir=docs_dir, site_dir=str(site_dir))
+            config = load_config(str(config_path), docs_dir=docs_dir, site_dir=str(site_dir))
         except Abort as exc:
-            raise _mkdocs_problem(sources, f"MkDocs refused its configuration: {exc}") from None
+            raise _mkdocs_problem(sources, config_path, f"MkDocs refused its configuration: {exc}") from None
         plugin = config.plugins.get("handbook")
         if not isinstance(plugin, HandbookPlugin):
-            raise _mkdocs_problem(sources, "the `handbook` plugin is missing from `plugins:`; add it after `search`")
+            message = "the `handbook` plugin is missing from `plugins:`; add it after `search`"
+            raise _mkdocs_problem(sources, config_path, message)
         plugin.use(site)
         try:
             mkdocs_build(config)
         except Abort as exc:
-            raise _mkdocs_problem(sources, f"MkDocs failed: {exc}") from None
+            raise _mkdocs_problem(sources, config_path, f"MkDocs failed: {exc}") from None
 
 
 def build_site(program_file: Path, out_dir: Path, *, use_cache: bool = True) -> RenderedSite:
@@ -160,8 +156,9 @@ def build_site(program_file: Path, out_dir: Path, *, use_cache: bool = True) -> 
     Two builds of the same inputs give the same bytes, with or without SOURCE_DATE_EPOCH.
     """
     site = render_site(Sources(program_file), use_cache=use_cache)
+    config_path = config_file(site.sources)  # refused before anything is written, or MkDocs reads it
     with replacing(out_dir, site.sources, SITE_MARKER) as new:
-        build_into(site, new)
+        build_into(site, new, config_path)
     return site
 
 
@@ -171,7 +168,8 @@ def serve(program_file: Path, dev_addr: str | None, open_in_browser: bool) -> No
 
     sources = Sources(program_file)
     render_site(sources)  # report input errors the coordinator's way before the server starts
+    config_path = config_file(sources)
     show_mkdocs_log(logging.INFO)
     os.environ[PROGRAM_ENV] = str(program_file.resolve())
     with _empty_docs_dir() as docs_dir:
-        mkdocs_serve(str(config_file(sources)), docs_dir=docs_dir, dev_addr=dev_addr, open_in_browser=open_in_browser)
+        mkdocs_serve(str(config_path), docs_dir=docs_dir, dev_addr=dev_addr, open_in_browser=open_in_browser)

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .problems import InputError, Problem
 from .site import render_site
+from .siteconfig import config_file
 from .sources import Sources
+
+
+def _config_problems(sources: Sources) -> list[Problem]:
+    """The mkdocs.yml's problems, listed with the rest so one check shows every problem of the program folder."""
+    try:
+        config_file(sources)
+    except InputError as exc:
+        return exc.problems
+    return []
 
 
 def check_all(program_file: Path) -> str:
@@ -13,7 +24,14 @@ def check_all(program_file: Path) -> str:
 
     The cache is bypassed (neither read nor written): a check must look at every form and page afresh.
     """
-    site = render_site(Sources(program_file), use_cache=False)
+    sources = Sources(program_file)
+    config = _config_problems(sources)  # the program folder's own mkdocs.yml, refused as a build refuses it
+    try:
+        site = render_site(sources, use_cache=False)
+    except InputError as exc:
+        raise InputError(exc.problems + config) from None
+    if config:
+        raise InputError(config)
     forms = sum(1 for name in site.files if name.startswith("forms/") and name.endswith(".pdf"))
     pages = sum(1 for name in site.files if name.endswith(".md"))
     return f"{forms} forms, {pages} pages"

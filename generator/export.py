@@ -13,9 +13,10 @@ from typing import Any
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from .build import config_file, replacing
+from .build import replacing
 from .mkdocs_plugin import THEME_DIR, MaterialSettings, apply_palette, material_settings
 from .site import RenderedSite, render_site
+from .siteconfig import config_file
 from .sources import Sources
 
 DOCS = "docs"
@@ -45,7 +46,8 @@ def export_config(
     raw: dict[str, Any], settings: MaterialSettings, source_dir: Path
 ) -> tuple[dict[str, Any], Path | None]:
     """The mkdocs.yml for the export, and the theme's custom_dir to copy beside it (if any)."""
-    config = {**raw, "docs_dir": DOCS, "site_dir": "site", **settings.config}
+    # Plain str, not Markup: yaml.dump would write a str subclass as a Python object tag.
+    config = {**raw, "docs_dir": DOCS, "site_dir": "site", **{k: str(v) for k, v in settings.config.items()}}
     for key, value in settings.defaults.items():
         if value and not config.get(key):
             config[key] = value

@@ -97,8 +97,8 @@ Calendar open).
 | Date | What happens | Forms to use |
 |---|---|---|
 {% for row in rows %}\
-| <time datetime="{{ row.date.isoformat() }}">{{ row.date_text }}</time> | {{ row.title | cell }} | \
-{% for f in row.forms %}[{{ f.title | cell }}](forms.md#{{ f.id }}){{ ", " if not loop.last }}{% endfor %} |
+| <time datetime="{{ row.date.isoformat() }}">{{ row.date_text }}</time> | {{ row.title }} | \
+{% for f in row.forms %}[{{ f.title }}](forms.md#{{ f.id }}){{ ", " if not loop.last }}{% endfor %} |
 {% endfor %}
 {% if anytime %}
 
@@ -158,9 +158,8 @@ def timeline_page(program: Program, forms: list[FormLink]) -> str:
     rows += [TimelineRow(start, fmt(start), "Program starts", ()), TimelineRow(end, fmt(end), "Program ends", ())]
     rows.sort(key=lambda row: row.date)  # stable: a milestone on the start day stays before "Program starts"
     used = {form.id for m in milestones for form in m.forms}
-    env = template_environment(program)
-    env.filters["cell"] = lambda text: str(text).replace("|", "\\|")
-    return env.from_string(TIMELINE_PAGE).render(
+    template = template_environment(program).from_string(TIMELINE_PAGE)
+    return template.render(
         program=program.program,
         schedule=program.schedule,
         start_date_text=fmt(start),

@@ -109,7 +109,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", spelled).strip("_")[:SLUG_MAX].rstrip("_") or "item"
 
 
-ID_PATTERN = r"^[a-z0-9]+(_[a-z0-9]+)*$"
+ITEM_ID_PATTERN = r"^[a-z0-9]+(_[a-z0-9]+)*$"
 """What an explicit `id:` may be: the same alphabet slugs use, so given and made ids look alike."""
 
 

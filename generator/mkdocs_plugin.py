@@ -12,6 +12,7 @@ under the same paths (the unrendered templates) are replaced, so docs_dir may ev
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,12 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import material
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from .dates import epoch_problem, pinned_build_date
 from .problems import InputError
@@ -244,8 +247,10 @@ def material_settings(site: RenderedSite) -> MaterialSettings:
     }
     if site.logo:
         theme.update(logo=site.logo, favicon=site.logo)
-    defaults = {"copyright": f"{info.agency}, {info.division}", "site_url": info.url}
-    settings = MaterialSettings({"site_name": info.name}, defaults, theme)
+    # MkDocs' theme templates do not escape: config values are HTML there, so program.yaml's text is escaped here.
+    # The name is Markup too, so the templates that do escape it (`site_name | e`) leave it as it is.
+    defaults = {"copyright": html.escape(f"{info.agency}, {info.division}"), "site_url": info.url}
+    settings = MaterialSettings({"site_name": Markup(html.escape(info.name))}, defaults, theme)
     settings.files[COLOR_CSS] = _stylesheet(color)
     settings.extra_css.append(COLOR_CSS)
     settings.files[KEYBOARD_JS] = (ASSETS_DIR / "handbook.js").read_text(encoding="utf-8")
@@ -344,6 +349,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 files.remove(original)
             files.append(File.generated(config, path, content=content))
         return files
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Give Material the page title as HTML text in `page.meta.title`, which it writes into <title> as it is.
+
+        Otherwise Material writes `page.title | striptags`, and striptags turns the escaped `&lt;/title&gt;` of a
+        heading made from program.yaml text back into live markup.
+        """
+        if page.title and not page.is_homepage and not page.meta.get("title"):  # the home page shows site_name
+            page.meta["title"] = page.title
+        return html
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         self._server = server

@@ -24,53 +24,36 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
-from .ids import ID_PATTERN, SLUG_MAX, slug
+from .formats import HEX, LANGUAGE, MATERIAL_COLORS, URL_CHARACTERS
+from .ids import ITEM_ID_PATTERN, SLUG_MAX, slug
 
-MATERIAL_COLORS = (
-    "red",
-    "pink",
-    "purple",
-    "deep purple",
-    "indigo",
-    "blue",
-    "light blue",
-    "cyan",
-    "teal",
-    "green",
-    "light green",
-    "lime",
-    "yellow",
-    "amber",
-    "orange",
-    "deep orange",
-    "brown",
-    "grey",
-    "blue grey",
-    "black",
-    "white",
-)
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+"""Milestone and form ids: lower-case letters, digits and single hyphens."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Slug = Annotated[str, StringConstraints(pattern=_ID)]
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=SLUG_MAX)]
+Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Id = Annotated[str, StringConstraints(pattern=ITEM_ID_PATTERN, max_length=SLUG_MAX)]
 """An explicit stable id of a list item: lower-case letters and digits joined by underscores."""
 Whole = Annotated[int, Strict()]
 """A whole number as written: YAML reads `yes`, `on` and `true` as booleans, which must not count as 1."""
 
 
+class Address(str):
+    """An e-mail or web address checked to hold nothing Markdown or HTML reads as markup, so links can carry it."""
+
+
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
-        raise ValueError(f"'{value}' is not an e-mail address; write it as name@example.org")
-    return value
+        raise ValueError(
+            f"'{value}' is not an e-mail address; write it as name@example.org, with only letters, digits "
+            "and . _ % + - before the @ (no spaces, quotes, angle brackets or colons)"
+        )
+    return Address(value)
 
 
 def _color(value: str) -> str:
-    if value.lower() in MATERIAL_COLORS or _HEX.match(value):
+    if value.lower() in MATERIAL_COLORS or HEX.match(value):
         return value
     raise ValueError(
         f"'{value}' is not a colour; use a Material palette name ({', '.join(MATERIAL_COLORS[:6])}, ...) "
@@ -79,7 +62,7 @@ def _color(value: str) -> str:
 
 
 def _language(value: str) -> str:
-    if not _LANG.match(value):
+    if not LANGUAGE.match(value):
         raise ValueError(f"'{value}' is not a BCP 47 language tag; write it like en, en-US or fr-CA")
     return value
 
@@ -98,7 +81,12 @@ def _url(value: str) -> str:
         valid = False
     if not valid:
         raise ValueError(f"'{value}' is not a web address; write it like https://mentoring.example.gov/")
-    return value
+    if not URL_CHARACTERS.match(value):
+        raise ValueError(
+            f"'{value}' holds characters a web address cannot carry into a link (spaces, quotes, <>, (), [], {{}}, "
+            "*, \\); percent-encode them (a space is %20) or remove them"
+        )
+    return Address(value)
 
 
 Email = Annotated[str, AfterValidator(_email)]

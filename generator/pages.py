@@ -2,13 +2,16 @@
 
 Knows nothing of MkDocs, so the same rendered Markdown feeds the plugin, `handbook export` and `handbook check`.
 Templates render with StrictUndefined: a misspelt placeholder is a Problem at its file and line, never blank text.
+Every value a template is given is plain text: it reaches the page escaped for Markdown and HTML (see `as_text`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import functools
+import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,9 +22,10 @@ import jinja2
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel
 
 from .forms import FormInfo, form_infos
-from .model import Program
+from .model import Address, Program
 from .problems import InputError, Problem
 from .sources import Sources
 
@@ -47,6 +51,68 @@ class MilestoneView:
     date: dt.date
     date_text: str
     forms: tuple[FormLink, ...]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """`milestone('closure')`, `form('action-plan')` in templates: a mapping as data, so `as_text` reaches it."""
+
+    items: dict[str, Any]
+
+    def __call__(self, key: str) -> Any:
+        return self.items.get(key)
+
+
+_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'`*#{}[]\\|!:~^=$"} | {"_": "\\_"})
+"""Characters that Markdown, its extensions (attr_list, def_list, tables, admonitions, emoji) or HTML read as markup.
+
+Numeric entities show the character whatever extensions are on; `_` alone is backslash-escaped, because e-mail
+addresses (which may hold it) also go into `mailto:` links, where Markdown undoes backslash escapes but not entities.
+"""
+_LINE_BREAK = re.compile(r"\s*[\r\n]\s*")
+_BLOCK_START = re.compile(r"^(?:[-+]|\d+\.)")
+
+
+def markdown_text(text: str) -> str:
+    """Plain text as Markdown that shows exactly that text, in running text, a list item, a table cell or a heading.
+
+    Line breaks become spaces, so a value can never start a block of its own (a heading, a list, an indented
+    admonition body); a leading `-`, `+` or `1.` is escaped, as the value may sit at the start of a line.
+    """
+    text = _LINE_BREAK.sub(" ", text).translate(_ESCAPES)
+    return _BLOCK_START.sub(lambda m: m.group()[:-1] + f"&#{ord(m.group()[-1])};", text)
+
+
+def as_text(value: Any) -> Any:
+    """A template value with every string in it (model fields, list items, dict keys) made `markdown_text`.
+
+    Values from program.yaml and form files are text, never markup: `<script>`, `[x](javascript:...)`,
+    `{ onclick=... }` or `# heading` in them must show as written. Anything of a kind not known here is refused,
+    so a new sort of value cannot slip onto a page unescaped.
+    """
+    if isinstance(value, Address):
+        return value.replace("_", "\\_")  # checked to hold no other markup; must stay intact inside link targets
+    if isinstance(value, str):
+        return markdown_text(value)
+    if value is None or isinstance(value, (bool, int, float, dt.date)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return type(value)(as_text(item) for item in value)
+    if isinstance(value, dict):
+        return {as_text(key): as_text(item) for key, item in value.items()}
+    if isinstance(value, BaseModel):
+        return value.model_copy(update={name: as_text(getattr(value, name)) for name in type(value).model_fields})
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return dataclasses.replace(value, **{f.name: as_text(getattr(value, f.name)) for f in fields if f.init})
+    raise TypeError(f"{type(value).__name__} cannot be given to a page template as text")
+
+
+class TextTemplate(jinja2.Template):
+    """A page template whose render escapes every value it is given (`as_text`), so no caller can forget to."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        return super().render({name: as_text(value) for name, value in dict(*args, **kwargs).items()})
 
 
 @functools.lru_cache(maxsize=16)
@@ -99,17 +165,19 @@ def page_context(program: Program, forms: list[FormLink]) -> dict[str, Any]:
         "evaluation": program.evaluation,
         "glossary": program.glossary,
         "milestones": milestones,
-        "milestone": milestones_by_id.get,
+        "milestone": Lookup(milestones_by_id),
         "forms_enabled": forms,
-        "form": forms_by_id.get,
+        "form": Lookup(forms_by_id),
         "start_date_text": fmt(program.schedule.start),
         "end_date_text": fmt(program.end_date),
     }
 
 
 def template_environment(program: Program, templates: dict[str, Path] | None = None) -> jinja2.Environment:
-    """Jinja for Markdown: sandboxed, strict, no HTML escaping, `date` filter in the program's language.
+    """Jinja for Markdown: sandboxed, strict, values escaped as text, `date` filter in the program's language.
 
+    Jinja's own autoescape is off: it escapes for HTML only, and its filters (join, replace, format) return text
+    they mark safe, which would let Markdown through; `TextTemplate` escapes the values themselves instead.
     Sandboxed because a page is input, like program.yaml: `{{ x.__class__... }}` must not reach Python's
     internals or the file system. `templates` lets pages include one another by their content/ path.
     """
@@ -125,6 +193,7 @@ def template_environment(program: Program, templates: dict[str, Path] | None = N
         autoescape=False,
         keep_trailing_newline=True,
     )
+    env.template_class = TextTemplate
     env.filters["date"] = date_formatter(program.program.language)
     return env
 

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import difflib
+import re
 import warnings
-from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .ids import key_clashes
-from .model import Item, Program
+from .model import ID_PATTERN, Item, Program
 from .problems import InputError, Problem
 from .sources import Sources
 from .validation import validate
 from .yamlsource import Located, parse_yaml
 
 
-def _reference_problems(program: Program, located: Located, catalogue: Iterable[str], root: Path) -> list[Problem]:
+def _reference_problems(program: Program, located: Located, sources: Sources) -> list[Problem]:
     """Checks that need more than the file itself: the form catalogue and files on disk."""
-    known = sorted(catalogue)
+    known = sorted(sources.form_files())
     problems = []
 
     def unknown_form(loc: tuple[str | int, ...], form_id: str, *, key: bool) -> None:
@@ -34,7 +34,9 @@ def _reference_problems(program: Program, located: Located, catalogue: Iterable[
                 unknown_form(("schedule", "milestones", index, "forms", position), form_id, key=False)
     problems += _id_problems(program, located)
     if program.program.logo:
-        message = _logo_problem(root / program.program.logo, program.program.logo)
+        message = _logo_place_problem(sources, program.program.logo) or _logo_problem(
+            sources.root / program.program.logo, program.program.logo
+        )
         if message:
             problems.append(located.problem(("program", "logo"), message))
     return problems
@@ -66,6 +68,49 @@ def _id_problems(program: Program, located: Located) -> list[Problem]:
     return problems
 
 
+def _logo_place_problem(sources: Sources, name: str) -> str | None:
+    """Why the logo is not a file of the program's folder, or None: the logo is published with the site."""
+    advice = "copy the image into the program folder and give its name relative to program.yaml, e.g. logo: logo.png"
+    path = PurePosixPath(name.replace("\\", "/"))
+    if path.is_absolute() or PureWindowsPath(name).anchor:
+        return f"'{name}' is an absolute path; files outside the program folder are never published: {advice}"
+    if ".." in path.parts:
+        return f"'{name}' leads out of the program folder with '..'; files outside it are never published: {advice}"
+    if not sources.inside(sources.root / name):
+        target = (sources.root / name).resolve()
+        return f"'{name}' is a link to {target}, outside the program folder, which is never published: {advice}"
+    return None
+
+
+def _source_problems(sources: Sources) -> list[Problem]:
+    """Files of the program folder the tool will not use: links leading out of it, form files not named by an id."""
+    problems = [
+        Problem(
+            sources.display(path),
+            1,
+            1,
+            "",
+            f"a link to {path.resolve()}, outside the program folder; files outside it are never read or published: "
+            "copy the file (or folder) into the program folder instead of linking to it",
+        )
+        for path in sources.links_outside()
+    ]
+    for form_id, path in sources.form_files().items():
+        if path.parent == sources.root / "forms" and not _FORM_ID.match(form_id):
+            problems.append(
+                Problem(
+                    sources.display(path),
+                    1,
+                    1,
+                    "",
+                    f"'{path.name}' is not named by a form id; a form's file name is its id, in lower-case letters, "
+                    "digits and hyphens (such as my-form.yaml): rename the file",
+                )
+            )
+    return problems
+
+
+_FORM_ID = re.compile(ID_PATTERN)
 _LOGO_PIXELS = 4_000_000
 """A logo is drawn 20 points high; beyond this it only slows every build (and may be a decompression bomb)."""
 
@@ -103,9 +148,9 @@ def load_program(sources: Sources) -> Program:
         )
     located = parse_yaml(path, sources.display(path))
     program, problems = validate(Program, located)
-    problems = located.problems + problems
+    problems = located.problems + problems + _source_problems(sources)
     if program is not None:
-        problems += _reference_problems(program, located, sources.form_files(), sources.root)
+        problems += _reference_problems(program, located, sources)
     if problems:
         raise InputError(problems)
     return program

@@ -7,11 +7,12 @@ it to disk; neither needs to know how it was made, and this module needs no MkDo
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import FOLDER, Cache, build_digest, digest, pack, unpack
 from .dates import build_epoch
+from .formats import HEX, LANGUAGE, MATERIAL_COLORS, URL_CHARACTERS
 from .problems import InputError, Problem
 from .sources import Sources, defaults_root
 
@@ -113,8 +114,11 @@ def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
     files[CALENDAR] = program_calendar(program, milestone_views(program, forms))
     logo = None
     if program.program.logo:
-        logo = f"assets/logo{PurePosixPath(program.program.logo).suffix.lower()}"
-        files[logo] = (sources.root / program.program.logo).read_bytes()
+        data = (sources.root / program.program.logo).read_bytes()
+        # Named by what the file is (load_program let only PNG and JPEG through), never by its name as written:
+        # the path goes into the theme's <img src> and <link href>, where a crafted suffix would be markup.
+        logo = "assets/logo.png" if data.startswith(b"\x89PNG") else "assets/logo.jpg"
+        files[logo] = data
     return RenderedSite(SiteFacts.of(program), sources, files, logo)
 
 
@@ -163,9 +167,12 @@ def _cached_form(form_id: str, entry: bytes | None) -> tuple[FormInfo, bytes] | 
 
     try:
         meta, (pdf,) = unpack(entry)
-        return FormInfo(form_id, meta["title"], meta["description"], meta["who"]), pdf
+        texts = (meta["title"], meta["description"], meta["who"])
     except (ValueError, KeyError, TypeError):
         return None
+    if not all(isinstance(text, str) for text in texts):
+        return None
+    return FormInfo(form_id, *texts), pdf
 
 
 def _site_key(sources: Sources) -> str:
@@ -188,8 +195,33 @@ def _packed_site(site: RenderedSite) -> bytes:
     return pack(meta, blobs)
 
 
+def _site_path(name: object) -> bool:
+    """Whether `name` is a plain relative path inside the site: the only kind a build or an export may write."""
+    if not isinstance(name, str) or not name or any(c in name for c in "\\:\0") or name.startswith("/"):
+        return False
+    return all(part not in ("", ".", "..") for part in name.split("/"))
+
+
+def _plausible(facts: SiteFacts) -> bool:
+    """Whether stored facts have the shapes program.yaml's checks gave them: they go into HTML, CSS and paths."""
+    texts = (facts.name, facts.agency, facts.division, facts.color, facts.language)
+    return (
+        all(isinstance(text, str) for text in texts)
+        and (facts.url is None or (isinstance(facts.url, str) and bool(URL_CHARACTERS.match(facts.url))))
+        and (facts.color.lower() in MATERIAL_COLORS or bool(HEX.match(facts.color)))
+        and bool(LANGUAGE.match(facts.language))
+        and isinstance(facts.epoch, int)
+        and not isinstance(facts.epoch, bool)
+        and (facts.logo is None or _site_path(facts.logo))
+    )
+
+
 def _cached_site(entry: bytes | None, sources: Sources) -> RenderedSite | None:
-    """The stored render, if intact and its logo (read after the key was made) is still the same file."""
+    """The stored render, if intact and its logo (read after the key was made) is still the same file.
+
+    A cache entry is data someone else may have written: an entry naming a file outside the site (`../x`,
+    `/etc/x`) or facts of a shape program.yaml could not have is ignored, and the site rendered afresh.
+    """
     if entry is None:
         return None
     try:
@@ -200,7 +232,10 @@ def _cached_site(entry: bytes | None, sources: Sources) -> RenderedSite | None:
             for (name, text), blob in zip(meta["files"], blobs, strict=True)
         }
         logo = meta["logo"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    known_logo = logo is None or (isinstance(logo, str) and logo in files)
+    if not (all(map(_site_path, files)) and _plausible(facts) and known_logo):
         return None
     if facts.logo is not None:
         try:

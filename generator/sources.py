@@ -25,15 +25,38 @@ class Sources:
         return self.program_file.parent
 
     def _merged(self, folder: str, pattern: str) -> dict[str, Path]:
+        """Shipped files, then the program's own over them; never a file the program's folder only links to."""
         files: dict[str, Path] = {}
         for base in (defaults_root() / folder, self.root / folder):
             if base.is_dir():
+                own = base.parent == self.root
                 for path in sorted(base.rglob(pattern)):
                     name = path.relative_to(base).as_posix()
                     # Hidden files (.gitkeep, macOS ._ copies on shared drives) are skipped, as MkDocs skips them.
-                    if path.is_file() and not any(part.startswith(".") for part in name.split("/")):
+                    if path.is_file() and not _hidden(name) and not (own and not self.inside(path)):
                         files[name] = path
         return files
+
+    def inside(self, path: Path) -> bool:
+        """Whether `path`, links followed, is in the program's folder: only such files may be read and published."""
+        return path.resolve().is_relative_to(self.root.resolve())
+
+    def links_outside(self) -> list[Path]:
+        """The program's content/ and forms/ entries (or the folders themselves) that are links leaving its folder.
+
+        They are left out of `pages()` and `form_files()`; `load_program` reports them, so nothing uses them.
+        """
+        found = []
+        for folder in (self.root / "content", self.root / "forms"):
+            if not folder.is_dir():
+                continue
+            if not self.inside(folder):
+                found.append(folder)
+                continue
+            for path in sorted(folder.rglob("*")):
+                if not _hidden(path.relative_to(folder).as_posix()) and not self.inside(path):
+                    found.append(path)
+        return found
 
     def pages(self) -> dict[str, Path]:
         """Handbook pages and assets (files only, hidden ones skipped) by their path relative to content/."""
@@ -44,8 +67,15 @@ class Sources:
         return {Path(name).stem: path for name, path in self._merged("forms", "*.yaml").items() if "/" not in name}
 
     def display(self, path: Path) -> str:
-        """A path as a coordinator should see it in messages: relative to the working folder when possible."""
+        """A path as a coordinator should see it in messages: relative to the working folder when possible.
+
+        The last part is kept as named, so a link is shown as the link, not as what it leads to.
+        """
         try:
-            return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+            return (path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()).as_posix()
         except ValueError:
             return str(path)
+
+
+def _hidden(name: str) -> bool:
+    return any(part.startswith(".") for part in name.split("/"))

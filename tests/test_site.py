@@ -230,15 +230,15 @@ def test_page_templates_cannot_reach_python_internals(tmp_path: Path) -> None:
     ("config", "error"),
     [
         ("theme: {name: no-such-theme}\n", InputError),  # refused before anything is built
-        ("hooks: [boom.py]\n", RuntimeError),  # fails after every page was written
+        ("strict: true\n", InputError),  # the broken link fails the build after every page was written
     ],
 )
 def test_a_failed_mkdocs_build_leaves_the_previous_site(
     tmp_path: Path, site: Path, config: str, error: type[Exception]
 ) -> None:
-    program_file = _with_page(tmp_path, "index.md", "# Home\n")
-    (program_file.parent / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\n{config}", encoding="utf-8")
-    (program_file.parent / "boom.py").write_text("def on_post_build(config):\n    raise RuntimeError('boom')\n")
+    program_file = _with_page(tmp_path, "index.md", "# Home\n\n[Gone](missing.md)\n")
+    shutil.copy(ROOT / "mkdocs.yml", program_file.parent / "base.yml")
+    (program_file.parent / "mkdocs.yml").write_text(f"INHERIT: base.yml\n{config}", encoding="utf-8")
     previous = tmp_path / "published"
     shutil.copytree(site, previous)
     before = tree_digest(previous)

@@ -1,0 +1,118 @@
+"""A program folder's own mkdocs.yml, read safely before MkDocs reads it.
+
+MkDocs loads its configuration with PyYAML's full loader, which builds any Python object a tag names
+(`!!python/object/apply:os.system`), runs the Python files listed under `hooks:`, reads the file `INHERIT:` names
+and publishes the static files of `theme.custom_dir`. A program folder is input like program.yaml, so its
+mkdocs.yml is first composed (never constructed) with the safe loader and refused, with its place, when it asks
+for any of that beyond the folder. The shipped mkdocs.yml is the tool's own and is not checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from .problems import InputError, Problem
+from .sources import Sources, defaults_root
+
+_PYTHON_TAG = "tag:yaml.org,2002:python/"
+_ALLOWED_NAMES = ("material.", "pymdownx.")
+"""`!!python/name:` may name these packages' functions, as Material's own documentation does for emoji."""
+_MKDOCS_TAGS = ("!ENV", "!relative")
+
+
+def config_file(sources: Sources) -> Path:
+    """The program folder's own mkdocs.yml if it has one (once it passed `config_problems`), else the shipped one."""
+    own = sources.root / "mkdocs.yml"
+    if not own.is_file():
+        return defaults_root() / "mkdocs.yml"
+    problems = config_problems(own, sources)
+    if problems:
+        raise InputError(problems)
+    return own
+
+
+def config_problems(path: Path, sources: Sources, seen: frozenset[Path] = frozenset()) -> list[Problem]:
+    """Everything in this mkdocs.yml (and the files it inherits) that MkDocs must not be given, located."""
+    where = sources.display(path)
+    if not sources.inside(path):
+        return [Problem(where, 1, 1, "", f"a link to {path.resolve()}, outside the program folder; copy the file in")]
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)  # nodes only: no tag is ever constructed
+    except OSError as exc:
+        return [Problem(where, 1, 1, "", f"cannot read the file: {exc.strerror}")]
+    except UnicodeDecodeError:
+        return [Problem(where, 1, 1, "", "the file is not UTF-8 text; save it with UTF-8 encoding")]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"YAML syntax error: {exc.problem or 'invalid YAML'}; check indentation and quoting"
+        return [Problem(where, line, column, "", message)]
+    except yaml.YAMLError as exc:
+        return [Problem(where, 1, 1, "", f"YAML error: {exc}")]
+    if root is None:
+        return []
+    problems = [Problem(where, *_mark(node), "", message) for node, message in _tag_problems(root)]
+    if not isinstance(root, yaml.MappingNode):
+        return [*problems, Problem(where, 1, 1, "", "expected keys and values at the top level of the file")]
+    top = _keys(root)
+    if "hooks" in top:
+        key, _ = top["hooks"]
+        message = "hooks run Python files, which the handbook tool never does for a program folder; remove the key"
+        problems.append(Problem(where, *_mark(key), "hooks", message))
+    theme = top.get("theme", (None, None))[1]
+    custom_dir = _keys(theme).get("custom_dir", (None, None))[1] if isinstance(theme, yaml.MappingNode) else None
+    for name, node in (("INHERIT", top.get("INHERIT", (None, None))[1]), ("theme.custom_dir", custom_dir)):
+        if not isinstance(node, yaml.ScalarNode):
+            continue  # missing, or not a path at all: MkDocs says so
+        target = path.parent / node.value
+        if node.tag != "tag:yaml.org,2002:str":
+            message = f"write a plain path relative to mkdocs.yml here, without the tag '{node.tag}'"
+            problems.append(Problem(where, *_mark(node), name, message))
+        elif Path(node.value).is_absolute() or ".." in Path(node.value).parts or not sources.inside(target):
+            message = (
+                f"'{node.value}' is outside the program folder, and files outside it are never read or published; "
+                "copy what it names into the program folder and give its path relative to mkdocs.yml"
+            )
+            problems.append(Problem(where, *_mark(node), name, message))
+        elif name == "INHERIT" and target.resolve() not in seen and target.is_file():
+            problems += config_problems(target, sources, seen | {path.resolve()})
+    return problems
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _keys(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    return {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _tag_problems(root: yaml.Node) -> Iterator[tuple[yaml.Node, str]]:
+    """Every node whose tag would have MkDocs' loader build a Python object (or is unknown to it)."""
+    stack, visited = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in visited:  # an alias: the node is shared, and was checked where its anchor is
+            continue
+        visited.add(id(node))
+        tag = node.tag
+        if tag.startswith(_PYTHON_TAG):
+            kind, _, target = tag[len(_PYTHON_TAG) :].partition(":")
+            if kind != "name" or not target.startswith(_ALLOWED_NAMES):
+                yield (
+                    node,
+                    (
+                        f"the tag '!!python/{kind}' would have MkDocs run Python code; remove it (only "
+                        f"!!python/name: of {' or '.join(n.rstrip('.') for n in _ALLOWED_NAMES)} functions is allowed)"
+                    ),
+                )
+        elif tag.startswith("!") and tag not in _MKDOCS_TAGS:
+            yield node, f"unknown tag '{tag}'; MkDocs knows only {' and '.join(_MKDOCS_TAGS)}: remove it"
+        if isinstance(node, yaml.MappingNode):
+            stack += [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
