@@ -116,9 +116,9 @@ def reasons(score: Scorer, mentee: Person, mentor: Person) -> list[str]:
     if not wanted:
         out = ["the mentee ticked no skills to develop"]
     elif shared:
-        out = [f"shares {len(shared)} of {wanted} skills: {', '.join(shared)}"]
+        out = [f"shares {len(shared)} of {wanted} skill{'s' if wanted > 1 else ''}: {', '.join(shared)}"]
     else:
-        out = [f"offers none of the {wanted} skills the mentee wants"]
+        out = [f"offers none of the {wanted} skill{'s' if wanted > 1 else ''} the mentee wants"]
     for field in score.weighted:
         if field.is_checklist:
             both = [
