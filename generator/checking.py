@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .forms import load_form_definitions
+from .problems import InputError
+from .program import load_program
 from .site import render_site
 from .sources import Sources
 
@@ -13,7 +16,14 @@ def check_all(program_file: Path) -> str:
 
     The cache is bypassed (neither read nor written): a check must look at every form and page afresh.
     """
-    site = render_site(Sources(program_file), use_cache=False)
+    from .matching.run import weight_problems  # numpy and scipy only when checking, not for every import
+
+    sources = Sources(program_file)
+    site = render_site(sources, use_cache=False)
+    program = load_program(sources)
+    problems = weight_problems(sources, program, load_form_definitions(program, sources))
+    if problems:
+        raise InputError(problems)
     forms = sum(1 for name in site.files if name.startswith("forms/") and name.endswith(".pdf"))
     pages = sum(1 for name in site.files if name.endswith(".md"))
     return f"{forms} forms, {pages} pages"

@@ -241,6 +241,8 @@ def test_bad_weights_and_missing_records_are_explained(records: Path, tmp_path: 
     program = program_copy(("    availability.commit: 0.5\n", "    availability.comit: 0.5\n"))
     output = _match(records, tmp_path / "m", program, code=1)
     assert "program.yaml:" in output and "matching.weights.availability.comit: no field" in output
+    checked = CliRunner().invoke(main, ["check", "-p", str(program)])
+    assert checked.exit_code == 1 and "matching.weights.availability.comit: no field" in checked.output
     output = _match(tmp_path / "nowhere", tmp_path / "m", code=1)
     assert "no records store" in output and "handbook collect" in output
 

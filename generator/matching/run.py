@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from ..collect.run import DATABASE
+from ..formdefs import FormDef
 from ..forms import load_form_definitions
+from ..model import Program
 from ..problems import InputError, Problem
 from ..program import load_program
 from ..sources import Sources
@@ -75,8 +77,14 @@ def _why_unmatched(
     )
 
 
-def _weight_problems(program_file: Path, sources: Sources, problems: dict[str, str]) -> list[Problem]:
-    located = parse_yaml(program_file, sources.display(program_file))
+def weight_problems(sources: Sources, program: Program, forms: dict[str, FormDef]) -> list[Problem]:
+    """Weights naming no field both applications have, at their place in program.yaml (for match and check)."""
+    if MENTOR_FORM not in forms or MENTEE_FORM not in forms:
+        return []
+    _, problems = scorer(program, forms)
+    if not problems:
+        return []
+    located = parse_yaml(sources.program_file, sources.display(sources.program_file))
     return [located.problem(("matching", "weights", name), message, key=True) for name, message in problems.items()]
 
 
@@ -88,9 +96,10 @@ def match(program_file: Path, records: Path, out: Path) -> Result:
     off = [form_id for form_id in (MENTOR_FORM, MENTEE_FORM) if form_id not in forms]
     if off:
         raise MatchError(f"the program has no {' or '.join(off)} form (switched off?); matching needs both")
-    score_with, weight_problems = scorer(program, forms)
-    if weight_problems:
-        raise InputError(_weight_problems(program_file, sources, weight_problems))
+    problems = weight_problems(sources, program, forms)
+    if problems:
+        raise InputError(problems)
+    score_with, _ = scorer(program, forms)
     database = records / DATABASE
     if not database.is_file():
         raise MatchError(f"no records store at {database}; run `handbook collect INBOX -o {records}` first")
@@ -103,7 +112,7 @@ def match(program_file: Path, records: Path, out: Path) -> Result:
         raise InputError(problems)
     result = propose(score_with, apps, overrides.locks, overrides.forbidden, program.matching.minimum_score)
     result.template_written = template_written
-    weights = [(w.name, w.label, f"{w.weight:g}") for w in score_with.weighted]
+    weights = [(w.name, w.label, f"{w.weight:g}", w.is_checklist) for w in score_with.weighted]
     context = {
         "language": program.program.language,
         "program_name": program.program.name,
