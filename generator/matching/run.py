@@ -60,16 +60,18 @@ def _why_unmatched(
     if suitable:
         return f"every suitable mentor is full: {_names(suitable)}"
     ruled: dict[str, int] = {}
+    open_ = []
     for j, mentor in enumerate(mentors):
         reason = "forbidden by the coordinator" if (i, j) in forbidden else conflict(mentee, mentor)
         if reason:
             ruled[reason] = ruled.get(reason, 0) + 1
-    open_ = [j for j in range(len(mentors)) if (i, j) not in forbidden and conflict(mentee, mentors[j]) is None]
+        else:
+            open_.append(j)
+    excluded = "; ".join(f"{reason} ({n})" for reason, n in sorted(ruled.items()))
     if not open_:
-        return "only mentors the rules exclude: " + "; ".join(f"{reason} ({n})" for reason, n in sorted(ruled.items()))
+        return f"only mentors the rules exclude: {excluded}"
     best = max(open_, key=lambda j: (score[i, j], -j))
     hint = " (the mentee ticked no skills to develop)" if not mentee.skills else ""
-    excluded = "; ".join(f"{reason} ({n})" for reason, n in sorted(ruled.items()))
     return (
         f"no mentor reaches the minimum score of {score_text(minimum)}{hint};"
         f" the best, {mentors[best].shown}, scores {score_text(round(float(score[i, best]), 3))}"
