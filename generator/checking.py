@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .forms import load_form_definitions
 from .problems import InputError, Problem
+from .program import load_program
 from .site import render_site
 from .siteconfig import config_file
 from .sources import Sources
@@ -24,14 +26,18 @@ def check_all(program_file: Path) -> str:
 
     The cache is bypassed (neither read nor written): a check must look at every form and page afresh.
     """
+    from .matching.run import weight_problems  # numpy and scipy only when checking, not for every import
+
     sources = Sources(program_file)
     config = _config_problems(sources)  # the program folder's own mkdocs.yml, refused as a build refuses it
     try:
         site = render_site(sources, use_cache=False)
     except InputError as exc:
         raise InputError(exc.problems + config) from None
-    if config:
-        raise InputError(config)
+    program = load_program(sources)
+    problems = config + weight_problems(sources, program, load_form_definitions(program, sources))
+    if problems:
+        raise InputError(problems)
     forms = sum(1 for name in site.files if name.startswith("forms/") and name.endswith(".pdf"))
     pages = sum(1 for name in site.files if name.endswith(".md"))
     return f"{forms} forms, {pages} pages"

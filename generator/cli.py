@@ -216,6 +216,47 @@ def collect(inbox: Path, program_file: Path, out_dir: Path, timeout: float, max_
 
 @main.command()
 @program_option
+@click.option(
+    "-r",
+    "--records",
+    "records_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("records"),
+    show_default=True,
+    help="Folder `handbook collect` wrote, holding records.sqlite with the returned applications.",
+)
+@output_option("matches", "Folder for matches.csv, unmatched.csv, index.html and your overrides.csv.")
+@reports_input_errors
+def match(program_file: Path, records_dir: Path, out_dir: Path) -> None:
+    """Propose mentor and mentee pairs from the collected mentor and mentee applications.
+
+    Each person's latest application counts. A pair scores one point for every skill the mentee wants
+    and the mentor offers, plus the program's `matching.weights`; the best total over all pairs wins.
+    Nobody is paired with their supervisor or someone who shares it, no mentor gets more mentees than
+    offered, and no pair scores below `matching.minimum_score`. To keep or rule out a pair, add a row
+    (mentee e-mail, mentor e-mail, lock or forbid) to overrides.csv in the output folder and run again.
+    Review the proposal in index.html; the records are only read.
+    """
+    from .collect.store import StoreError
+    from .matching.run import MatchError
+    from .matching.run import match as propose_pairs
+
+    try:
+        result = propose_pairs(program_file, records_dir, out_dir)
+    except (MatchError, StoreError) as exc:
+        raise click.ClickException(str(exc)) from None
+    unmatched = sum(1 for left in result.left if left.role == "mentee")
+    click.echo(
+        f"{result.mentees} mentees, {result.mentors} mentors: {len(result.pairs)} pairs proposed,"
+        f" {unmatched} mentees without a mentor"
+    )
+    if result.template_written:
+        click.echo(f"wrote an empty {out_dir / 'overrides.csv'} for pairs to lock or forbid")
+    click.echo(f"review {out_dir / 'index.html'}; pairs in {out_dir / 'matches.csv'}, the rest in unmatched.csv")
+
+
+@main.command()
+@program_option
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @reports_input_errors
 def export(program_file: Path, directory: Path) -> None:

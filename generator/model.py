@@ -261,6 +261,22 @@ class FormSettings(Strict):
     """Questions of your own, added at the end of the form."""
 
 
+FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")]
+"""A form field's full stable name, `section.field` (or `section.checklist`)."""
+Weight = Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False)]
+
+
+class Matching(Strict):
+    """How `handbook match` scores a mentor for a mentee; each skill both tick counts 1 point."""
+
+    minimum_score: float = Field(default=1, ge=0, le=1000, allow_inf_nan=False)
+    """Lowest score a proposed pair may have: a mentee whose best mentor scores less stays unmatched (default 1)."""
+    weights: dict[FieldName, Weight] = {}
+    """Points added when a mentor's and a mentee's application give the same answer to a field both forms have
+    (a checklist: at least one option ticked on both), e.g. `availability.ways: 2`; negative points keep such
+    pairs apart."""
+
+
 class Program(Strict):
     program: ProgramInfo
     """Who runs the program and how it presents itself."""
@@ -282,6 +298,8 @@ class Program(Strict):
     """Per-form settings by form id: enabled, title, extra_questions."""
     glossary: dict[Text, Text] = {}
     """Terms and their definitions for the glossary page."""
+    matching: Matching = Matching()
+    """How `handbook match` proposes mentor and mentee pairs."""
 
     def form_enabled(self, form_id: str) -> bool:
         settings = self.forms.get(form_id)

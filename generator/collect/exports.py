@@ -49,7 +49,8 @@ def _names(forms: dict[str, FormDef]) -> list[str]:
     return [*names, "codebook.csv", "problems.csv"]
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace the file whole: a reader never sees half of it, a killed run leaves the old one."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
@@ -60,7 +61,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _csv(rows: Iterable[Sequence[str]]) -> bytes:
+def csv_bytes(rows: Iterable[Sequence[str]]) -> bytes:
+    """UTF-8 CSV with every cell neutralised, so spreadsheets never run a participant's text."""
     text = io.StringIO(newline="")
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerows([neutralise(str(cell)) for cell in row] for row in rows)
@@ -114,10 +116,10 @@ def write_exports(store: Store, forms: dict[str, FormDef], out: Path) -> list[Pa
         header_labels = labels + [entry.label for entry in entries]
         numbers = {len(FIRST) - 1} | {len(FIRST) + i for i, entry in enumerate(entries) if entry.kind == "rating"}
         for name, data in (
-            (f"{form.id}.csv", _csv(rows)),
+            (f"{form.id}.csv", csv_bytes(rows)),
             (f"{form.id}.xlsx", _xlsx(form.id, [rows[0], header_labels, *rows[1:]], numbers)),
         ):
-            _write_atomically(out / name, data)
+            write_atomically(out / name, data)
             written.append(out / name)
     codebook = [["form", "field", "label", "type", "allowed_values"]]
     codebook += [
@@ -127,6 +129,6 @@ def write_exports(store: Store, forms: dict[str, FormDef], out: Path) -> list[Pa
     ]
     problems = [["source_file", "sha256", "problem"], *store.problems()]
     for name, rows in (("codebook.csv", codebook), ("problems.csv", problems)):
-        _write_atomically(out / name, _csv(rows))
+        write_atomically(out / name, csv_bytes(rows))
         written.append(out / name)
     return written

@@ -158,6 +158,24 @@ class Store:
             answers = dict(self.db.execute("SELECT field, value FROM answers WHERE sha256 = ?", (sha256,)))
             yield path, sha256, version, latest, collected_at, answers
 
+    def latest(self, form_id: str) -> list[tuple[str, dict[str, str]]]:
+        """(first path, answers) of the newest submission of a form by each person, in order of person.
+
+        Submissions naming nobody (their submitter fields were blank) are each their own person.
+        """
+        answers: dict[str, dict[str, str]] = {}
+        rows = self.db.execute(
+            "SELECT s.sha256, (SELECT MIN(path) FROM paths p WHERE p.sha256 = s.sha256), a.field, a.value"
+            " FROM submissions s JOIN answers a USING (sha256) WHERE s.form_id = ? AND s.latest = 1"
+            " ORDER BY s.person, s.sha256",
+            (form_id,),
+        )
+        paths = {}
+        for sha256, path, name, value in rows:
+            paths[sha256] = path
+            answers.setdefault(sha256, {})[name] = value
+        return [(paths[sha256], values) for sha256, values in answers.items()]
+
     def problems(self) -> list[tuple[str, str, str]]:
         """(path, sha256, problem) of every file not stored, and notes on stored ones, by path."""
         rows = self.db.execute(
