@@ -51,12 +51,15 @@ def _figure(
     headers: list[str],
     labels: Sequence[str],
     series: list[tuple[str, list[Shown]]],
-    totals: list[str] | None = None,
+    totals: list[int] | None = None,
+    total_label: str = "",
 ) -> View:
-    """The chart of the counts, and a table of the same counts with an optional row of totals under them."""
+    """The chart of the counts and a table of the same counts; with `totals`, bars are shares of them."""
     rows = [[label, *(_cell(values[i]) for _, values in series)] for i, label in enumerate(labels)]
-    chart = bar_chart(chart_id, caption, labels, series, hidden=HIDDEN)
-    return View(caption, headers, [*rows, totals] if totals else rows, chart)
+    if totals and total_label:
+        rows.append([total_label, *(str(total) for total in totals)])
+    chart = bar_chart(chart_id, caption, labels, series, hidden=HIDDEN, totals=totals)
+    return View(caption, headers, rows, chart)
 
 
 def _distribution(prefix: str, number: int, d: Distribution, k: int) -> View:
@@ -65,9 +68,10 @@ def _distribution(prefix: str, number: int, d: Distribution, k: int) -> View:
     if not shown:
         return View("", [], [], heading=d.question, notes=notes)
     series = [(s.name, list(s.counts or [])) for s in shown]
-    totals = ["Everyone who answered", *(_cell(s.total) for s in shown)]
+    totals = [s.total or 0 for s in shown]  # a shown series has a shown total: at least the minimum group
     headers = ["Answer", *(s.name for s in shown)]
-    view = _figure(f"{prefix}-{number}", f"Answers to: {d.question}", headers, d.options, series, totals)
+    caption = f"Answers to: {d.question}"
+    view = _figure(f"{prefix}-{number}", caption, headers, d.options, series, totals, "Everyone who answered")
     return View(view.caption, view.headers, view.rows, view.chart, d.question, notes)
 
 
@@ -93,6 +97,7 @@ def render(figures: Figures) -> str:
                 ("Mentees who want it", [s.wanted for s in f.skills]),
                 ("Mentors who offer it", [s.offered for s in f.skills]),
             ],
+            [mentees or 1, mentors or 1],  # an unknown total hides every count it would divide
         )
         skills.notes.append(f"Applications counted: {_cell(mentees)} from mentees, {_cell(mentors)} from mentors.")
     return _ENV.get_template("report.html.j2").render(
