@@ -55,8 +55,6 @@ class Series:
 
 @dataclass(frozen=True)
 class Distribution:
-    key: str
-    """The field name: stable, and unique on the page (it makes the element ids)."""
     question: str
     options: list[str]
     series: list[Series]
@@ -159,7 +157,7 @@ def _distribution(entry: Entry, series: list[tuple[str, list[Answers]]], k: int)
         keys = [str(n) for n in range(1, len(options) + 1)] if entry.kind == "rating" else options
         counts = [answered[key] for key in keys]
         made.append(Series(name, protect(counts, k), visible(sum(counts), k)))
-    return Distribution(entry.name, entry.label, [label for _, label in entry.options], made)
+    return Distribution(entry.label, [label for _, label in entry.options], made)
 
 
 def _asked(form: FormDef) -> list[Entry]:
