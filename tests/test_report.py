@@ -317,8 +317,11 @@ def test_the_report_is_refused_where_it_would_be_published(program: Path, tmp_pa
         result = CliRunner().invoke(main, ["report", "-p", str(program), "-r", str(root / "records"), "-o", str(out)])
         assert result.exit_code == 1 and words in result.output, result.output
         assert not out.exists()
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "records.sqlite").write_text("not a database", encoding="utf-8")
     for args, words in (
         (["-r", str(tmp_path)], "records.sqlite not found"),
+        (["-r", str(tmp_path / "junk")], "is not a records store"),
         (["-r", str(root / "records"), "--matches", str(tmp_path / "none.csv")], "none.csv not found"),
     ):
         result = CliRunner().invoke(main, ["report", "-p", str(program), "-o", str(tmp_path / "r"), *args])

@@ -103,11 +103,12 @@ def open_records(path: Path) -> sqlite3.Connection:
     """The store, read only: a report never changes the records."""
     if not path.is_file():
         raise ReportError(f"{path} not found; run `handbook collect INBOX -o {path.parent}` first, or give -r")
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         (version,) = db.execute("PRAGMA user_version").fetchone()
         db.execute("SELECT 1 FROM submissions LIMIT 1")
     except sqlite3.DatabaseError as exc:
+        db.close()
         raise ReportError(f"{path} is not a records store ({exc}); give the folder `handbook collect` wrote") from exc
     if version != VERSION:
         db.close()
