@@ -257,6 +257,42 @@ def match(program_file: Path, records_dir: Path, out_dir: Path) -> None:
 
 @main.command()
 @program_option
+@click.option(
+    "-r",
+    "--records",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("records"),
+    show_default=True,
+    help="The folder `handbook collect` wrote, holding records.sqlite.",
+)
+@output_option("report", "Folder for index.html; never inside the site or content folder.")
+@click.option(
+    "--matches",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="CSV of matched pairs, one row per pair after a header [default: matches/matches.csv beside the records "
+    "folder, left out when absent].",
+)
+@reports_input_errors
+def report(program_file: Path, records: Path, out_dir: Path, matches: Path | None) -> None:
+    """Write the confidential program evaluation, report/index.html, from the collected forms.
+
+    It shows how many people reached each step, how each rated question was answered, and the skills
+    mentees want and mentors offer. No names are shown, and no figure about fewer people than
+    evaluation.minimum_group in program.yaml (default 5). Keep the report off the published site.
+    """
+    from .reporting.figures import ReportError
+    from .reporting.run import make_report
+
+    try:
+        written = make_report(program_file, records, out_dir, matches)
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {written}: confidential, not for publication; open it in a browser")
+
+
+@main.command()
+@program_option
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @reports_input_errors
 def export(program_file: Path, directory: Path) -> None:

@@ -250,6 +250,10 @@ class Evaluation(Strict):
     """Questions discussed and answered at the mid-point review."""
     closure_questions: list[Item] = []
     """Questions answered at closure."""
+    minimum_group: Whole = Field(default=5, ge=3, le=1000)
+    """Smallest number of people a figure of the evaluation report may describe; smaller groups are hidden."""
+    report_free_text: bool = False
+    """true shows participants' written answers in the evaluation report (names removed, large groups only)."""
 
 
 class FormSettings(Strict):

@@ -48,7 +48,11 @@ def _id_problems(program: Program, located: Located) -> list[Problem]:
         ("skills",): program.skills,
         ("signatories",): program.signatories,
         ("rating_scale",): [Item.model_construct(id=level.id, label=level.label) for level in program.rating_scale],
-        **{("evaluation", name): getattr(program.evaluation, name) for name in type(program.evaluation).model_fields},
+        **{
+            ("evaluation", name): value
+            for name in type(program.evaluation).model_fields
+            if isinstance(value := getattr(program.evaluation, name), list)
+        },
         **{("forms", form_id, "extra_questions"): s.extra_questions for form_id, s in program.forms.items()},
     }
     problems = []
