@@ -163,13 +163,14 @@ def test_a_bad_row_is_reported_with_its_line_and_the_others_are_written(tmp_path
         "about.mentee,narrative.most_helpful,ratings.questions.1.rating,availability.enough,about.mentr,score\n"
         'Ana,"two\nlines",good,yes,x,1\n'
         "Bo,,6,maybe,,2\n"
-        "Cy,,1,no,,3\n"
+        "Cy,会议,1,no,,3\n"
         "Di,,,,,,,\n",
         encoding="utf-8",
     )
     code, out, err = _fill(source, "--form", "mentor-evaluation", "-o", tmp_path / "out")
     assert code == 1
-    assert err.count("warning:") == 1 and "'about.mentr' (did you mean 'about.mentor'?)" in err and "'score'" in err
+    assert err.count("warning:") == 2 and "'about.mentr' (did you mean 'about.mentor'?)" in err and "'score'" in err
+    assert "evaluations.csv:5: narrative.most_helpful: the forms' fonts cannot print '会' (U+4F1A)" in err
     assert "evaluations.csv:4: ratings.questions.1.rating: '6' is not a level" in err
     assert "availability.enough: 'maybe' is not one of the options; write one of yes, no" in err
     assert "evaluations.csv:6: 8 cells" in err
