@@ -103,9 +103,11 @@ class _Filler:
 
 
 _worker: _Filler | None = None
+"""The filler of a pool worker process, made once by _start_worker."""
 
 
 def _start_worker(program_file: Path, form_id: str, out: Path) -> None:
+    """Load the program and the form once per worker, not once per row."""
     global _worker
     sources = Sources(program_file)
     program = load_program(sources)
