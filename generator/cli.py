@@ -215,6 +215,44 @@ def collect(inbox: Path, program_file: Path, out_dir: Path, timeout: float, max_
 
 
 @main.command()
+@click.argument("csv_file", metavar="CSV", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--form", "form_id", required=True, metavar="FORM_ID", help="The form to fill, e.g. mentoring-agreement.")
+@program_option
+@output_option("filled", "Folder for the filled PDFs (created if missing); existing files are never replaced.")
+@reports_input_errors
+def fill(csv_file: Path, form_id: str, program_file: Path, out_dir: Path) -> None:
+    """Write one pre-filled PDF of a form for every row of CSV, ready to send out.
+
+    The first line of CSV names fields by their stable names (terms.mentee, goals.1.goal; all are in
+    records/codebook.csv); a column the form lacks is ignored with a warning. Checkboxes take 1 or
+    blank (also yes, true, x), choices the option id or its words, ratings the level number or id.
+    Fields stay editable. Files are named <form-id>-<line>-<name>.pdf; one that exists already is
+    left alone (unchanged when it holds the same, the row fails otherwise). A bad row is reported
+    with its line and the others are still written; the exit code is 1 when any row failed.
+    """
+    from .prefill import UnknownForm
+    from .prefill import fill as fill_forms
+
+    try:
+        summary = fill_forms(csv_file, form_id, program_file, out_dir)
+    except UnknownForm as exc:
+        raise click.BadParameter(str(exc), param_hint="'--form'") from None
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for outcome in summary.outcomes:
+        if outcome.status == "failed":
+            click.echo(f"error: {summary.source}:{outcome.line}: {outcome.detail}", err=True)
+    written, unchanged, failed = (summary.count(status) for status in ("written", "unchanged", "failed"))
+    click.echo(
+        f"{len(summary.outcomes)} rows: {written} PDFs written to {out_dir}/"
+        + (f", {unchanged} already there unchanged" if unchanged else "")
+        + f", {failed} failed"
+    )
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
 @program_option
 @click.option(
     "-r",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .formdefs import FormDef, load_form, ordered_ids
@@ -50,12 +50,15 @@ def form_infos(program: Program, sources: Sources) -> list[FormInfo]:
     return [FormInfo(f.id, f.title, f.description, f.who) for f in load_form_definitions(program, sources).values()]
 
 
-def render_form(program: Program, form: FormDef, sources: Sources) -> bytes:
-    """One fillable PDF; the same inputs give the same bytes, and text too long for a page is an InputError."""
+def render_form(program: Program, form: FormDef, sources: Sources, values: Mapping[str, str] | None = None) -> bytes:
+    """One fillable PDF, pre-filled with values if given (see render_pdf); the same inputs give the same bytes.
+
+    Text too long for a page is an InputError.
+    """
     from reportlab.platypus.doctemplate import LayoutError
 
     try:
-        return render_pdf(program, form, sources)
+        return render_pdf(program, form, sources, values)
     except LayoutError:
         where = sources.display(sources.form_files()[form.id])
         message = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..dates import build_datetime
 from ..formdefs import FormDef
 from ..identity import Identity
@@ -11,8 +13,14 @@ from .document import build
 from .postprocess import Meta
 
 
-def render_pdf(program: Program, form: FormDef, sources: Sources) -> bytes:
-    """One fillable PDF, byte-identical for the same inputs."""
+def render_pdf(program: Program, form: FormDef, sources: Sources, values: Mapping[str, str] | None = None) -> bytes:
+    """One fillable PDF, byte-identical for the same inputs.
+
+    `values` pre-fills fields by full name, still editable: text as it is, "1" ticks a checkbox, a
+    choice or rating takes its option id. Each field is drawn with its value (checked and selected
+    buttons in their own on-state), so every reader shows and prints it without regenerating looks.
+    A name not given keeps the form's default.
+    """
     info = program.program
     logo = sources.root / info.logo if info.logo else None
     meta = Meta(
@@ -24,4 +32,4 @@ def render_pdf(program: Program, form: FormDef, sources: Sources) -> bytes:
         date=build_datetime(program),
         identity=Identity(form.id, form.version, info.short_name, info.language),
     )
-    return build(program, form, logo, meta)
+    return build(program, form, logo, meta, values or {})

@@ -7,6 +7,7 @@ document is laid out once, not twice.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 from reportlab import rl_config
@@ -50,6 +51,8 @@ class _Group(RadioGroup):
 
     def format(self, doc: PDFDocument) -> bytes:
         entries = {"Ff": self.Ff, "Kids": PDFArray(self.kids), "FT": PDFName("Btn"), "T": PDFString(self.T)}
+        if self.V:  # the button shown selected, when a value is bound in
+            entries["V"] = PDFName(self.V)
         if self.TU:
             entries["TU"] = PDFString(self.TU)
         if self.Parent is not None:
@@ -67,7 +70,7 @@ class _AcroForm(AcroForm):
     def __init__(self, canv: Canvas, text_font: str) -> None:
         super().__init__(canv)
         self.text_font = text_font
-        """The embedded font of the printed text, for pre-filled values Helvetica cannot show."""
+        """The embedded font for pre-filled values Helvetica cannot show; embedded only when one is drawn."""
         self._font_refs: dict[str | None, tuple[str, str]] = {}
         self._appearances: dict[str, object] = {}
         self._normal: dict[str, object] = {}
@@ -102,26 +105,39 @@ class _AcroForm(AcroForm):
     def _text_appearance(
         self, key: str, value: str, iFontName: str, rFontName: str, fontSize: float, **kwargs: object
     ) -> object:
-        """A pre-filled value outside Windows-1252 is drawn in the embedded font, so it shows, not boxes.
+        """A pre-filled value, drawn so that every reader prints it without regenerating anything.
 
-        /DA stays Helvetica: a reader redraws typed text with the /DA font, and a subset of DejaVu holds
-        only the glyphs already used, so it could not show what a participant types.
+        A value outside Windows-1252 is drawn in the embedded font, so it shows, not boxes. /DA stays
+        Helvetica: a reader redraws typed text with the /DA font, and a subset of DejaVu holds only the
+        glyphs already used, so it could not show what a participant types. A multi-line box (font size
+        0, 'auto') gets its value wrapped at the largest size that fits, as a reader would show it.
         """
-        if not value or _winansi(value) or self.text_font == st.FIELD_FONT:
+        one_line = bool(fontSize)
+        if not value or (one_line and _winansi(value)):
             return super().txAP(key, value, iFontName, rFontName, fontSize, **kwargs)
-        blank = super().txAP(key, "", iFontName, rFontName, fontSize, **kwargs)
-        font = pdfmetrics.getFont(self.text_font)
-        doc = self.canv._doc
+        font = st.FIELD_FONT if _winansi(value) else self.text_font
         width, height, border = kwargs["width"], kwargs["height"], kwargs.get("borderWidth") or 0
-        fonts, shows = {}, []
-        for subset, data in font.splitString(value.replace("\n", " "), doc):
-            name = font.getSubsetInternalName(subset, doc)[1:]
-            fonts[name] = PDFObjectReference(name)
-            shows.append(f"/{name} {fp_str(fontSize)} Tf ({escapePDF(data)}) Tj")
-        baseline = fp_str(height - fontSize - 2 * border)
-        text = f"BT 0 g 1 0 0 1 {fp_str(4 * border)} {baseline} Tm {' '.join(shows)} ET\n"
+        room = width - 8 * border  # ReportLab starts text 4 border widths in from either side
+        if one_line:
+            size, lines = fontSize, [value.replace("\n", " ")]
+        else:
+            size, lines = _fit_lines(value, font, room, height - 4 * border)
+        if font == st.FIELD_FONT:
+            return super().txAP(key, "\n".join(lines), iFontName, rFontName, size, **kwargs)
+        blank = super().txAP(key, "", iFontName, rFontName, size, **kwargs)
+        embedded = pdfmetrics.getFont(font)
+        doc = self.canv._doc
+        fonts, texts = {}, []
+        for number, line in enumerate(lines):
+            shows = []
+            for subset, data in embedded.splitString(line, doc):
+                name = embedded.getSubsetInternalName(subset, doc)[1:]
+                fonts[name] = PDFObjectReference(name)
+                shows.append(f"/{name} {fp_str(size)} Tf ({escapePDF(data)}) Tj")
+            baseline = fp_str(height - size - 2 * border - number * _LEADING * size)
+            texts.append(f"BT 0 g 1 0 0 1 {fp_str(4 * border)} {baseline} Tm {' '.join(shows)} ET\n")
         # ReportLab's blank look ends by restoring the clip to the box: the text goes just before that.
-        stream = blank.content.replace("Q\nEMC", text + "Q\nEMC")
+        stream = blank.content.replace("Q\nEMC", "".join(texts) + "Q\nEMC")
         return self.makeStream(width, height, stream, Resources=PDFDictionary({"Font": PDFDictionary(fonts)}))
 
     def _last_widget(self) -> PDFDictionary:
@@ -163,6 +179,42 @@ class _AcroForm(AcroForm):
         self._trim()
 
 
+_LEADING = 1.2
+"""Line height as a multiple of the font size, as ReportLab draws multi-line text."""
+_SIZES = (10.0, 9.0, 8.0, 7.0, 6.0)
+"""Sizes tried for a pre-filled multi-line value, largest first; below 6 pt print is unreadable."""
+
+
+def _fit_lines(text: str, font: str, width: float, height: float) -> tuple[float, list[str]]:
+    """The largest size at which text, wrapped at words, fits the box, and its lines (clipped at the smallest)."""
+    for size in _SIZES:
+        lines = _wrap(text, font, size, width)
+        if len(lines) * _LEADING * size <= height:
+            break
+    return size, lines
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Lines no wider than width: breaks at spaces, inside a word only when the word alone is too wide."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if stringWidth(candidate, font, size) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = word
+            while stringWidth(line, font, size) > width and len(line) > 1:
+                cut = next((n for n in range(len(line) - 1, 0, -1) if stringWidth(line[:n], font, size) <= width), 1)
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line)
+    return lines
+
+
 def _winansi(text: str) -> bool:
     try:
         text.encode("cp1252")
@@ -185,7 +237,7 @@ class _Canvas(Canvas):
     @property
     def acroForm(self) -> AcroForm:
         if not hasattr(self, "AcroForm"):
-            self._doc._catalog.AcroForm = self.AcroForm = _AcroForm(self, self.font)
+            self._doc._catalog.AcroForm = self.AcroForm = _AcroForm(self, st.dejavu().regular)
         return self.AcroForm
 
     def _addAnnotation(self, annotation: PDFDictionary, name: str | None = None, addtopage: int = 1) -> None:
@@ -309,8 +361,8 @@ class _Decorator:
         Tagger.end(canv)
 
 
-def build(program: Program, form: FormDef, logo: Path | None, meta: Meta) -> bytes:
-    """Lay the form out and write the finished PDF, once."""
+def build(program: Program, form: FormDef, logo: Path | None, meta: Meta, values: Mapping[str, str]) -> bytes:
+    """Lay the form out, with any values bound in, and write the finished PDF, once."""
     info = program.program
     fonts = st.fonts_for(list(all_texts(program, form)))
     styles = st.Styles(fonts, st.accent(info.color), st.text_accent(info.color))
@@ -327,5 +379,5 @@ def build(program: Program, form: FormDef, logo: Path | None, meta: Meta) -> byt
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_Decorator(program, form, styles, logo))])
     canvas_class = type("FormCanvas", (_Canvas,), {"font": fonts.regular, "meta": meta})
-    doc.build(StoryBuilder(program, form, styles, frame.width).story(), canvasmaker=canvas_class)
+    doc.build(StoryBuilder(program, form, styles, frame.width, values).story(), canvasmaker=canvas_class)
     return buffer.getvalue()

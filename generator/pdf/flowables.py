@@ -77,9 +77,9 @@ class SignatureLine(Flowable):
 class CheckItem(Flowable):
     """A checkbox with its caption to the right (clicking the box is enough); radios are RadioFlow and RadioCell."""
 
-    def __init__(self, caption: Text, name: str, tooltip: str) -> None:
+    def __init__(self, caption: Text, name: str, tooltip: str, *, checked: bool = False) -> None:
         super().__init__()
-        self.caption, self.name, self.tooltip = caption, name, tooltip
+        self.caption, self.name, self.tooltip, self.checked = caption, name, tooltip, checked
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         _, caption_h = self.caption.wrap(available_width - st.CHECK - 5, available_height)
@@ -91,6 +91,7 @@ class CheckItem(Flowable):
         self.canv.acroForm.checkbox(
             name=self.name,
             tooltip=self.tooltip,
+            checked=self.checked,
             x=0,
             y=top - st.CHECK,
             size=st.CHECK,
@@ -105,12 +106,15 @@ class CheckItem(Flowable):
         self.caption.drawOn(self.canv, st.CHECK + 5, top - self.caption.height + 0.5)
 
 
-def radio(canv: object, group: str, value: str, button_tip: str, tooltip: str, x: float, y: float) -> None:
+def radio(
+    canv: object, group: str, value: str, button_tip: str, tooltip: str, x: float, y: float, *, selected: bool = False
+) -> None:
     """One button of a radio group: the group (one field) takes the tooltip, each button an export value."""
     canv.acroForm.radio(  # type: ignore[attr-defined]
         button_tip=button_tip,
         name=group,
         value=value,
+        selected=selected,
         tooltip=tooltip,
         x=x,
         y=y,
@@ -130,7 +134,15 @@ class RadioFlow(Flowable):
     """The options of one choice, left to right and wrapping, or one per line."""
 
     def __init__(
-        self, group: str, tooltip: str, hint: str, options: Sequence[tuple[str, str]], font: str, *, column: bool
+        self,
+        group: str,
+        tooltip: str,
+        hint: str,
+        options: Sequence[tuple[str, str]],
+        font: str,
+        *,
+        column: bool,
+        chosen: str = "",
     ) -> None:
         super().__init__()
         self.group, self.tooltip, self.hint, self.options, self.font, self.column = (
@@ -141,6 +153,8 @@ class RadioFlow(Flowable):
             font,
             column,
         )
+        self.chosen = chosen
+        """The option id shown selected, or empty."""
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
@@ -158,7 +172,8 @@ class RadioFlow(Flowable):
     def draw(self) -> None:
         for (value, label), (x, line, _) in zip(self.options, self.places, strict=True):
             y = self.height - st.CHECK - line * (st.CHECK + 5)
-            radio(self.canv, self.group, value, f"{self.hint}: {label}", self.tooltip, x, y)
+            tip = f"{self.hint}: {label}"
+            radio(self.canv, self.group, value, tip, self.tooltip, x, y, selected=value == self.chosen)
             self.canv.tagger.begin(self.canv, "P")
             self.canv.setFont(self.font, 9)
             self.canv.setFillColor(st.INK)
@@ -280,13 +295,20 @@ class Box(Flowable):
 class RadioCell(Flowable):
     """One radio button centred in a rating-grid column."""
 
-    def __init__(self, group: str, value: str, button_tip: str, tooltip: str) -> None:
+    def __init__(self, group: str, value: str, button_tip: str, tooltip: str, *, selected: bool = False) -> None:
         super().__init__()
-        self.group, self.value, self.button_tip, self.tooltip = group, value, button_tip, tooltip
+        self.group, self.value, self.button_tip, self.tooltip, self.selected = (
+            group,
+            value,
+            button_tip,
+            tooltip,
+            selected,
+        )
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width, self.height = available_width, st.CHECK + 2
         return self.width, self.height
 
     def draw(self) -> None:
-        radio(self.canv, self.group, self.value, self.button_tip, self.tooltip, (self.width - st.CHECK) / 2, 1)
+        x = (self.width - st.CHECK) / 2
+        radio(self.canv, self.group, self.value, self.button_tip, self.tooltip, x, 1, selected=self.selected)

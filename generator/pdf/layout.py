@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import get_args
 from xml.sax.saxutils import escape
@@ -50,10 +50,14 @@ def paragraphs(text: str, style: ParagraphStyle) -> list[Flowable]:
 class StoryBuilder:
     """Turns sections and fields into flowables with the styles of one form."""
 
-    def __init__(self, program: Program, form: FormDef, styles: st.Styles, width: float) -> None:
+    def __init__(
+        self, program: Program, form: FormDef, styles: st.Styles, width: float, values: Mapping[str, str]
+    ) -> None:
         self.program, self.form, self.s = program, form, styles
         self.width = width
         """Width of the page's text frame, in points: letter and A4 differ."""
+        self.values = values
+        """Answers bound in by full field name (see render_pdf); a name not given keeps the form's default."""
         self.tint = _tint(styles.accent)
 
     def story(self) -> list[Flowable]:
@@ -119,6 +123,13 @@ class StoryBuilder:
     def header_row(self, cells: list[Flowable], shares: list[float]) -> Row:
         return Row(cells, shares, gap=4, pad=3, background=self.tint)
 
+    def text(self, name: str, tooltip: str, **kwargs: object) -> TextBox:
+        """A text field holding its bound value, if any."""
+        return TextBox(name, tooltip, value=self.values.get(name, ""), **kwargs)  # type: ignore[arg-type]
+
+    def ticked(self, name: str) -> bool:
+        return self.values.get(name) == "1"
+
     # --- one builder per field type ---------------------------------------------------------------
 
     def _heading(self, field: Heading, prefix: str) -> list[Flowable]:
@@ -135,14 +146,17 @@ class StoryBuilder:
 
     def _textfield(self, field: TextField, prefix: str) -> list[Flowable]:
         tooltip = TOOLTIPS.get(field.type, "{hint}").format(hint=field.hint)
-        return self.labelled(field.label, field.help, TextBox(f"{prefix}.{field.name}", tooltip, value=field.default))
+        name = f"{prefix}.{field.name}"
+        box = TextBox(name, tooltip, value=self.values.get(name, field.default))
+        return self.labelled(field.label, field.help, box)
 
     def _multiline(self, field: Multiline, prefix: str) -> list[Flowable]:
-        box = TextBox(f"{prefix}.{field.name}", field.hint, height=field.lines * st.LINE_H + 4, multiline=True)
+        box = self.text(f"{prefix}.{field.name}", field.hint, height=field.lines * st.LINE_H + 4, multiline=True)
         return self.labelled(field.label, field.help, box)
 
     def _checkbox(self, field: Checkbox, prefix: str) -> list[Flowable]:
-        item = CheckItem(Paragraph(escape(field.label), self.s.option), f"{prefix}.{field.name}", field.hint)
+        name = f"{prefix}.{field.name}"
+        item = CheckItem(Paragraph(escape(field.label), self.s.option), name, field.hint, checked=self.ticked(name))
         return [item, Spacer(0, st.BLOCK_GAP)]
 
     def _checklist(self, field: Checklist, prefix: str) -> list[Flowable]:
@@ -151,6 +165,7 @@ class StoryBuilder:
                 Paragraph(escape(option.label), self.s.option),
                 name,
                 TOOLTIPS["option"].format(hint=field.hint, option=option.label),
+                checked=self.ticked(name),
             )
             for option, name in zip(field.options, field.option_names(prefix), strict=True)
         ]
@@ -162,7 +177,7 @@ class StoryBuilder:
             out.append(Row(chunk, [1.0] * columns, gap=st.GAP))
             out.append(Spacer(0, 4))
         if field.other:
-            other = TextBox(f"{prefix}.{field.name}.other", TOOLTIPS["other"].format(hint=field.hint))
+            other = self.text(f"{prefix}.{field.name}.other", TOOLTIPS["other"].format(hint=field.hint))
             out += [Spacer(0, 2), *self.labelled(WORDS["other"], None, other)]
         else:
             out.append(Spacer(0, st.BLOCK_GAP - 4))
@@ -173,14 +188,15 @@ class StoryBuilder:
         options = [(o.key, o.label) for o in field.options]
         tooltip = TOOLTIPS["choice"].format(hint=field.hint, options=", ".join(o.label for o in field.options))
         group = f"{prefix}.{field.name}"
-        flow = RadioFlow(group, tooltip, field.hint, options, self.s.fonts.regular, column=field.layout == "column")
+        column, chosen = field.layout == "column", self.values.get(group, "")
+        flow = RadioFlow(group, tooltip, field.hint, options, self.s.fonts.regular, column=column, chosen=chosen)
         return self.labelled(field.label, field.help, flow)
 
     def _questions(self, field: Questions, prefix: str) -> list[Flowable]:
         out: list[Flowable] = []
         for n, question in enumerate(field.questions, 1):
             name = f"{prefix}.{field.name}.{question.key_at(n)}"
-            box = TextBox(name, question.label, height=field.lines * st.LINE_H + 4, multiline=True)
+            box = self.text(name, question.label, height=field.lines * st.LINE_H + 4, multiline=True)
             out += self.labelled(question.label, None, box)
         return out
 
@@ -206,12 +222,16 @@ class StoryBuilder:
             question, name = item.label, f"{prefix}.{field.name}.{item.key_at(n)}"
             tooltip = TOOLTIPS["rating"].format(n=n, question=question, options=", ".join(labels))
             cells: list[Flowable] = [Paragraph(f"{n}.", self.s.option), Paragraph(escape(question), self.s.option)]
+            chosen = self.values.get(f"{name}.rating")
             cells += [
-                RadioCell(f"{name}.rating", level.key, f"{level.label}, question {n}", tooltip) for level in scale
+                RadioCell(
+                    f"{name}.rating", level.key, f"{level.label}, question {n}", tooltip, selected=level.key == chosen
+                )
+                for level in scale
             ]
             line: Flowable = Row(cells, shares, gap=_GRID_GAP, pad=4)
             if field.comments:
-                comment = TextBox(f"{name}.comment", TOOLTIPS["comment"].format(n=n), height=18)
+                comment = self.text(f"{name}.comment", TOOLTIPS["comment"].format(n=n), height=18)
                 note = Paragraph(escape(WORDS["comment"]), self.s.small)
                 widths = [_NUMBER_W, 52.0, self.width - 2 * _GRID_GAP - _NUMBER_W - 52.0]
                 line = Stack([line, Row([Box(), note, comment], widths, gap=_GRID_GAP)], gap=1)
@@ -228,7 +248,7 @@ class StoryBuilder:
         rows = []
         for n in range(1, field.rows + 1):
             cells: list[Flowable] = [
-                TextBox(
+                self.text(
                     f"{prefix}.{field.name}.{n}.{column.name}",
                     TOOLTIPS["cell"].format(hint=field.hint, row=n, column=column.tooltip or column.label),
                 )
@@ -246,14 +266,14 @@ class StoryBuilder:
                 Stack(
                     [
                         Paragraph(escape(WORDS["printed_name"]), self.s.small),
-                        TextBox(f"{key}.name", TOOLTIPS["sign_name"].format(role=role)),
+                        self.text(f"{key}.name", TOOLTIPS["sign_name"].format(role=role)),
                     ]
                 ),
                 Stack([Paragraph(escape(WORDS["signature"]), self.s.small), SignatureLine()]),
                 Stack(
                     [
                         Paragraph(escape(WORDS["date"]), self.s.small),
-                        TextBox(f"{key}.date", TOOLTIPS["sign_date"].format(role=role)),
+                        self.text(f"{key}.date", TOOLTIPS["sign_date"].format(role=role)),
                     ]
                 ),
             ]
