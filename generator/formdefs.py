@@ -444,23 +444,9 @@ def _render_text(data: Any, loc: Loc, context: dict[str, Any], located: Located,
     return data
 
 
-def _sub(located: Located, prefix: Loc) -> Located:
-    """A view of part of a file, so a nested mapping validates against its own model with real positions."""
-    n = len(prefix)
-    data: Any = located.data
-    for part in prefix:
-        data = data[part]
-    return Located(
-        data=data,
-        file=located.file,
-        keys={k[n:]: v for k, v in located.keys.items() if k[:n] == prefix},
-        values={k[n:]: v for k, v in located.values.items() if k[:n] == prefix},
-    )
-
-
 def _validate_field(located: Located, loc: Loc, allowed: dict[str, type[BaseModel]]) -> tuple[Any, list[Problem]]:
     """Validate one field mapping against the model its `type` names; unknown types refused with a suggestion."""
-    sub = _sub(located, loc)
+    sub = located.sub(loc)
     data = sub.data
     if not isinstance(data, dict):
         return None, [located.problem(loc, "expected a field: keys such as type, name and label")]
@@ -652,7 +638,7 @@ def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDe
     placed: list[Placed] = []
     for s_index, section_data in enumerate(_items(located.data, "sections")):
         s_loc: Loc = ("sections", s_index)
-        shell, found = validate(_RawSection, _sub(located, s_loc))
+        shell, found = validate(_RawSection, located.sub(s_loc))
         problems += [_prefixed(p, s_loc) for p in found]
         fields = []
         for f_index in range(len(_items(section_data, "fields"))):

@@ -413,13 +413,13 @@ def test_malformed_values_are_located_not_raised(example_folder: Path) -> None:
         + "      - {type: text, name: [z], label: {a: 1}}\n",
     )
     assert any(
-        re.search(r"meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.type: expected one field type", p) for p in found
+        re.search(r"meeting-notes\.yaml:8:\d+: sections\.1\.fields\.1\.type: expected one field type", p) for p in found
     )
     assert any(
-        re.search(r"meeting-notes\.yaml:9:\d+: sections\.0\.fields\.1\.type: expected one field type", p) for p in found
+        re.search(r"meeting-notes\.yaml:9:\d+: sections\.1\.fields\.2\.type: expected one field type", p) for p in found
     )
-    assert any(re.search(r"meeting-notes\.yaml:10:\d+: sections\.0\.fields\.2\.name: ", p) for p in found)
-    assert any(re.search(r"meeting-notes\.yaml:10:\d+: sections\.0\.fields\.2\.label: ", p) for p in found)
+    assert any(re.search(r"meeting-notes\.yaml:10:\d+: sections\.1\.fields\.3\.name: ", p) for p in found)
+    assert any(re.search(r"meeting-notes\.yaml:10:\d+: sections\.1\.fields\.3\.label: ", p) for p in found)
 
 
 @pytest.mark.parametrize(
@@ -434,7 +434,7 @@ def test_malformed_values_are_located_not_raised(example_folder: Path) -> None:
 )
 def test_any_placeholder_failure_is_located(example_folder: Path, placeholder: str, message: str) -> None:
     (problem,) = _problems(example_folder, HEAD + f'      - {{type: text, name: x, label: "{placeholder}"}}\n')
-    assert re.fullmatch(rf".*meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.label: .*{message}.*", problem)
+    assert re.fullmatch(rf".*meeting-notes\.yaml:8:\d+: sections\.1\.fields\.1\.label: .*{message}.*", problem)
 
 
 def test_a_bad_top_level_key_hides_no_other_problem(example_folder: Path) -> None:
@@ -447,8 +447,8 @@ def test_a_bad_top_level_key_hides_no_other_problem(example_folder: Path) -> Non
         r"meeting-notes\.yaml:10:\d+: .*unknown field type 'txet'",
         r"meeting-notes\.yaml:11:\d+: .*duplicate field name 'meeting\.name'",
         r"meeting-notes\.yaml:13:15: .*meeting_frequancy",
-        r"meeting-notes\.yaml:14:\d+: sections\.1\.title: this key is required",
-        r"meeting-notes\.yaml:15:5: sections\.1\.titel: unknown key 'titel'; did you mean 'title'\?",
+        r"meeting-notes\.yaml:14:\d+: sections\.2\.title: this key is required",
+        r"meeting-notes\.yaml:15:5: sections\.2\.titel: unknown key 'titel'; did you mean 'title'\?",
     ):
         assert any(re.search(expected, p) for p in found), (expected, found)
 
@@ -459,18 +459,18 @@ LONG = "Meets with the mentor at least once every single month of the year, "
 @pytest.mark.parametrize(
     ("field", "clash"),
     [
-        ('{type: choice, name: c, label: C, options: ["Yes", "Yes!"]}', r"options\.1: options 'Yes' and 'Yes!'"),
-        ('{type: choice, name: c, label: C, options: ["é", "è"]}', r"options\.1: options 'é' and 'è'.* id 'e'"),
+        ('{type: choice, name: c, label: C, options: ["Yes", "Yes!"]}', r"options\.2: options 'Yes' and 'Yes!'"),
+        ('{type: choice, name: c, label: C, options: ["é", "è"]}', r"options\.2: options 'é' and 'è'.* id 'e'"),
         (
             f'{{type: checklist, name: c, label: C, options: ["{LONG}1", "{LONG}2"]}}',
-            r"options\.1: .*keep only its first 48 letters",
+            r"options\.2: .*keep only its first 48 letters",
         ),
-        ("{type: signature, roles: [Mentor, MENTOR]}", r"roles\.1: roles 'Mentor' and 'MENTOR'"),
+        ("{type: signature, roles: [Mentor, MENTOR]}", r"roles\.2: roles 'Mentor' and 'MENTOR'"),
     ],
 )
 def test_options_giving_the_same_name_are_refused(example_folder: Path, field: str, clash: str) -> None:
     (problem,) = _problems(example_folder, HEAD + f"      - {field}\n")
-    assert re.search(rf"meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.{clash}", problem), problem
+    assert re.search(rf"meeting-notes\.yaml:8:\d+: sections\.1\.fields\.1\.{clash}", problem), problem
 
 
 def test_list_items_with_one_id_are_refused_in_program_yaml(example_folder: Path) -> None:
@@ -481,7 +481,7 @@ def test_list_items_with_one_id_are_refused_in_program_yaml(example_folder: Path
         load(example_folder)
     found = [str(p) for p in caught.value.problems]
     assert any(
-        re.search(r"program\.yaml:\d+:5: rating_scale\.1: items 1 \('Poor'\) and 2 \('Poor!'\)", p) for p in found
+        re.search(r"program\.yaml:\d+:5: rating_scale\.2: items 1 \('Poor'\) and 2 \('Poor!'\)", p) for p in found
     )
     assert any(re.search(r"skills\.\d+: .*both have the id 'writing_effectively'", p) for p in found), found
 
@@ -501,7 +501,7 @@ def test_count_from_is_held_to_the_same_limit_as_count(example_folder: Path) -> 
     group = "      - {type: repeat, title: G, count_from: schedule.session_minutes, fields: [{type: heading, text: G}]}"
     (problem,) = _problems(example_folder, HEAD + group + "\n")
     assert re.fullmatch(
-        r".*meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.count_from: 'schedule\.session_minutes' is 60 in "
+        r".*meeting-notes\.yaml:8:\d+: sections\.1\.fields\.1\.count_from: 'schedule\.session_minutes' is 60 in "
         r"program\.yaml; a repeat takes 1 to 20 groups",
         problem,
     )
@@ -511,7 +511,7 @@ def test_count_from_is_held_to_the_same_limit_as_count(example_folder: Path) -> 
 def test_a_repeat_without_fields_is_refused(example_folder: Path, fields: str | None) -> None:
     given = f", fields: {fields}" if fields else ""
     (problem,) = _problems(example_folder, HEAD + f"      - {{type: repeat, title: Goal, count: 2{given}}}\n")
-    assert re.search(r"meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.fields: a repeat needs `fields`", problem)
+    assert re.search(r"meeting-notes\.yaml:8:\d+: sections\.1\.fields\.1\.fields: a repeat needs `fields`", problem)
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
