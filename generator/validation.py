@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import types
 import typing
 import unicodedata
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .problems import Problem
 from .yamlsource import Loc, Located, dotted
@@ -162,3 +163,58 @@ def validate(model: type[BaseModel], located: Located) -> tuple[Any, list[Proble
             line, column = located.where(loc_for_place, key=on_key)
             problems.append(Problem(located.file, line, column, dotted(loc), message))
         return None, problems
+
+
+_ABSENT = object()
+
+
+@functools.cache
+def _adapter(model: type[BaseModel], shape: Loc) -> tuple[TypeAdapter[Any], Any] | None:
+    """A validator for the value at a path shape (list positions as 0) and that value's default when absent."""
+    current: Any = model
+    field = None
+    for part in shape:
+        nxt, field = None, None
+        for candidate in _unwrap(current):
+            origin = typing.get_origin(candidate)
+            if isinstance(part, str) and isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                field = candidate.model_fields.get(part)
+                nxt = field.annotation if field else None
+            elif origin is list and isinstance(part, int):
+                nxt = typing.get_args(candidate)[0]
+            elif origin is dict and isinstance(part, str):
+                nxt = typing.get_args(candidate)[1]
+            if nxt is not None:
+                break
+        if nxt is None:
+            return None
+        current = nxt
+    if field is None:
+        return TypeAdapter(current), _ABSENT
+    annotated = typing.Annotated[(current, *field.metadata)] if field.metadata else current
+    default = _ABSENT if field.is_required() else field.get_default(call_default_factory=True)
+    return TypeAdapter(annotated), default
+
+
+def part(model: type[BaseModel], data: Any, loc: Loc) -> Any:
+    """The value at loc validated on its own (its default when absent), or None when it is invalid or unknown.
+
+    Cross-field checks use it, so a type error in one part of a file hides no problem between the others.
+    """
+    found = _adapter(model, tuple(0 if isinstance(p, int) else p for p in loc))
+    if found is None:
+        return None
+    adapter, default = found
+    value = data
+    for depth, step in enumerate(loc, 1):
+        present = (isinstance(value, dict) and step in value) or (
+            isinstance(value, list) and isinstance(step, int) and step < len(value)
+        )
+        if present:
+            value = value[step]
+        else:
+            return default if default is not _ABSENT and depth == len(loc) and isinstance(value, dict) else None
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return None

@@ -293,3 +293,60 @@ def test_a_look_alike_key_is_named_and_the_right_one_given(program_copy) -> None
     path = program_copy(("  agency: Department", "  \u0430gency: Department"))
     (unknown,) = [p for p in problems_of(path) if "unknown key" in p]
     assert "unknown key '\\u0430gency'" in unknown and "type it again as 'agency'" in unknown
+
+
+def test_cross_field_checks_run_despite_a_type_error_elsewhere(program_copy) -> None:
+    """A wrong type in one key hides no duplicate milestone id, unknown form or missing logo elsewhere."""
+    path = program_copy(
+        ("session_minutes: 60", "session_minutes: sixty"),
+        ("    - id: midpoint\n", "    - id: first-meeting\n"),
+        ("forms: [action-plan]", "forms: [action-plans]"),
+        ("  # logo: logo.png", "  logo: missing.png"),
+        ("  closure-evaluation:\n    enabled: true", "  closure-evaluaton:\n    enabled: true"),
+    )
+    found = problems_of(path)
+    assert len(found) == 5, found
+    first = line_of(path, "- id: first-meeting")
+    again = line_of(path, "title: Mid-point review") - 1
+    assert any(
+        f"program.yaml:{again}:11: schedule.milestones.5.id: milestone id 'first-meeting' is also the id of "
+        f"milestone 2 (line {first})" in p
+        for p in found
+    ), found
+    assert any("schedule.milestones.3.forms.1: no form 'action-plans'" in p for p in found)
+    assert any("forms.closure-evaluaton: no form" in p for p in found)
+    assert any("program.logo: no file 'missing.png'" in p for p in found)
+
+
+@pytest.mark.parametrize(
+    ("replacements", "where", "expected"),
+    [
+        (
+            [("offset_days: 350", "offset_days: 400")],
+            "offset_days: 400",
+            "schedule.milestones.6.offset_days: this milestone falls on 2028-03-07, after the program ends on "
+            "2028-01-31 (schedule.start plus duration_months); make offset_days at most 364",
+        ),
+        (
+            [("  closure-evaluation:\n    enabled: true", "  closure-evaluation:\n    enabled: false")],
+            "forms: [closure-evaluation",
+            "schedule.milestones.6.forms.1: form 'closure-evaluation' is disabled (forms.closure-evaluation.enabled "
+            "is false)",
+        ),
+        (
+            [("forms: [action-plan]", "forms: [action-plan, action-plan]")],
+            "forms: [action-plan, action-plan]",
+            "schedule.milestones.3.forms.2: form 'action-plan' is listed twice here; delete one",
+        ),
+        (
+            [("application_deadline: 2027-01-11", "application_deadline: 2027-03-01")],
+            "application_deadline",
+            "eligibility.application_deadline: the application deadline 2027-03-01 falls after the program starts on "
+            "2027-02-01",
+        ),
+    ],
+)
+def test_inconsistent_dates_and_milestone_forms_are_refused(program_copy, replacements, where: str, expected: str):
+    path = program_copy(*replacements)
+    (problem,) = problems_of(path)
+    assert f"program.yaml:{line_of(path, where)}:" in problem and expected in problem, problem
