@@ -12,7 +12,7 @@ from typing import Any
 
 from .ids import key_clashes
 from .model import ID_PATTERN, Evaluation, Item, Program, end_date
-from .problems import InputError, Problem
+from .problems import InputError, Problem, warn
 from .sources import Sources
 from .validation import part, validate
 from .yamlsource import Located, parse_yaml
@@ -40,7 +40,9 @@ def _cross_problems(located: Located, sources: Sources) -> list[Problem]:
     for form_id in raw_forms if isinstance(raw_forms, dict) else ():
         if _FORM_ID.match(form_id) and form_id not in known:
             unknown_form(("forms", form_id), form_id, key=True)
-    problems += _milestone_problems(located, get, known)
+    found, notes = _milestone_problems(located, get, known)
+    problems += found
+    warn(notes)
     problems += _id_problems(located, get)
     start, deadline = get("schedule", "start"), get("eligibility", "application_deadline")
     if start and deadline and deadline > start:
@@ -57,12 +59,15 @@ def _cross_problems(located: Located, sources: Sources) -> list[Problem]:
     return problems
 
 
-def _milestone_problems(located: Located, get: Callable[..., Any], known: list[str]) -> list[Problem]:
-    """Each milestone: its own id, a day within the program, forms that exist, are enabled and are named once."""
+def _milestone_problems(
+    located: Located, get: Callable[..., Any], known: list[str]
+) -> tuple[list[Problem], list[Problem]]:
+    """Each milestone: its own id, a day within the program, forms that exist and are named once (problems);
+    forms that are disabled, which the milestone will not offer (warnings: disabling drops a form everywhere)."""
     raw = get_raw(located.data, "schedule", "milestones")
     start, months = get("schedule", "start"), get("schedule", "duration_months")
     last = end_date(start, months) if start and months else None
-    problems = []
+    problems, notes = [], []
     ids: dict[str, int] = {}
     for index in range(len(raw) if isinstance(raw, list) else 0):
         loc = ("schedule", "milestones", index)
@@ -95,12 +100,12 @@ def _milestone_problems(located: Located, get: Callable[..., Any], known: list[s
                 problems.append(located.problem(where, f"no form '{form_id}' in the catalogue; {hint}"))
             elif get("forms", form_id, "enabled") is False:
                 message = (
-                    f"form '{form_id}' is disabled (forms.{form_id}.enabled is false), so this milestone would not "
+                    f"form '{form_id}' is disabled (forms.{form_id}.enabled is false), so this milestone will not "
                     "offer it; remove it here or enable the form"
                 )
-                problems.append(located.problem(where, message))
+                notes.append(located.problem(where, message))
             seen.add(form_id)
-    return problems
+    return problems, notes
 
 
 def get_raw(data: Any, *loc: str | int) -> Any:

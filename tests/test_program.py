@@ -328,12 +328,6 @@ def test_cross_field_checks_run_despite_a_type_error_elsewhere(program_copy) -> 
             "2028-01-31 (schedule.start plus duration_months); make offset_days at most 364",
         ),
         (
-            [("  closure-evaluation:\n    enabled: true", "  closure-evaluation:\n    enabled: false")],
-            "forms: [closure-evaluation",
-            "schedule.milestones.6.forms.1: form 'closure-evaluation' is disabled (forms.closure-evaluation.enabled "
-            "is false)",
-        ),
-        (
             [("forms: [action-plan]", "forms: [action-plan, action-plan]")],
             "forms: [action-plan, action-plan]",
             "schedule.milestones.3.forms.2: form 'action-plan' is listed twice here; delete one",
@@ -350,3 +344,13 @@ def test_inconsistent_dates_and_milestone_forms_are_refused(program_copy, replac
     path = program_copy(*replacements)
     (problem,) = problems_of(path)
     assert f"program.yaml:{line_of(path, where)}:" in problem and expected in problem, problem
+
+
+def test_a_disabled_form_named_in_a_milestone_is_a_located_warning(program_copy, caplog) -> None:
+    """Disabling a form drops it everywhere (documented), so it is allowed; but not silently."""
+    path = program_copy(("  closure-evaluation:\n    enabled: true", "  closure-evaluation:\n    enabled: false"))
+    with caplog.at_level("WARNING", logger="mkdocs.plugins.handbook"):
+        load_program(Sources(path))
+    (warning,) = [r.getMessage() for r in caplog.records]
+    line = line_of(path, "forms: [closure-evaluation")
+    assert f"program.yaml:{line}:15: schedule.milestones.6.forms.1: form 'closure-evaluation' is disabled" in warning
