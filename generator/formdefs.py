@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 import jinja2
@@ -419,6 +420,21 @@ def template_context(program: Program) -> dict[str, Any]:
     return context
 
 
+def _check_syntax(data: Any, loc: Loc, located: Located, problems: list[Problem]) -> None:
+    """Placeholder syntax errors in every text value, found without a program to fill them in."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _check_syntax(value, (*loc, key), located, problems)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _check_syntax(value, (*loc, index), located, problems)
+    elif isinstance(data, str) and ("{{" in data or "{%" in data) and not (loc and loc[-1] in _NOT_TEXT):
+        try:
+            _ENV.compile(data)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(located.problem(loc, f"placeholder syntax error: {exc.message}"))
+
+
 def _render_text(data: Any, loc: Loc, context: dict[str, Any], located: Located, problems: list[Problem]) -> Any:
     """Render placeholders in every text value (not in names and program paths), collecting errors in place."""
     if isinstance(data, dict):
@@ -628,12 +644,34 @@ def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDe
     The form's own keys, each section's and each field's are checked separately, so a mistake in one
     hides none of the others.
     """
+    form, problems = _load(form_id, path, program, display)
+    if form is None:
+        raise InputError(problems)
+    return form
+
+
+def form_file_problems(path: Path, display: str) -> list[Problem]:
+    """What is wrong with a form file on its own (YAML, keys, types, placeholder syntax), with no program to bind.
+
+    `handbook check` reports these even when program.yaml is broken, so one run shows the problems of both.
+    """
+    try:
+        return _load(path.stem, path, None, display)[1]
+    except InputError as exc:
+        return exc.problems
+
+
+def _load(form_id: str, path: Any, program: Program | None, display: str) -> tuple[FormDef | None, list[Problem]]:
+    """The form bound to the program (None without a program, or with problems) and every problem found."""
     located = parse_yaml(path, display)
     problems = list(located.problems)
-    located.data = _render_text(located.data, (), template_context(program), located, problems)
+    if program is None:
+        _check_syntax(located.data, (), located, problems)
+    else:
+        located.data = _render_text(located.data, (), template_context(program), located, problems)
     raw, found = validate(_RawForm, located)
     problems += found
-    binder = _Binder(program, located)
+    binder = _Binder(program, located) if program is not None else None
     sections: list[Section] = []
     placed: list[Placed] = []
     for s_index, section_data in enumerate(_items(located.data, "sections")):
@@ -647,14 +685,16 @@ def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDe
             problems += found
             if field is None:
                 continue
-            before = len(binder.problems)
-            field = binder.bind(field, loc)
-            if len(binder.problems) == before and shell is not None:
+            before = len(binder.problems) if binder else 0
+            field = binder.bind(field, loc) if binder else field
+            if (binder is None or len(binder.problems) == before) and shell is not None:
                 fields.append(field)
                 placed.append((shell.id, field, loc))
         if shell is not None:
             # Parts are validated already; binding filled in what their `*_from` keys pointed at.
             sections.append(Section.model_construct(id=shell.id, title=shell.title, intro=shell.intro, fields=fields))
+    if binder is None:
+        return None, problems + _name_problems(placed, located)
     problems += binder.problems
     settings = program.forms.get(form_id)
     if settings and settings.extra_questions:
@@ -670,10 +710,10 @@ def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDe
                 hint = f"did you mean '{close[0]}'?" if close else "give full field names such as contact.email"
                 problems.append(located.problem(("submitter", index), f"no field '{name}' in this form; {hint}"))
     if problems or raw is None:
-        raise InputError(problems)
+        return None, problems
     title = settings.title if settings and settings.title else raw.title
     scale = tuple((level.key, level.label) for level in program.rating_scale)
-    return FormDef.model_construct(
+    form = FormDef.model_construct(
         id=form_id,
         title=title,
         description=raw.description,
@@ -683,6 +723,7 @@ def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDe
         submitter=list(raw.submitter),
         scale=scale,
     )
+    return form, []
 
 
 def _extra_section(questions: list[Item]) -> Section:
