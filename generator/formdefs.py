@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,13 +74,14 @@ class _FromProgram(_Strict):
         return self
 
 
-def _clash_message(what: str, earlier: Item, later: Item, key: str) -> str:
+def _clash_message(what: str, earlier: Item, later: Item, key: str, *, ids: bool = True) -> str:
+    """Why two items share an id, and the fix; `ids` is False for a list of plain text, which cannot take an `id:`."""
     if earlier.id and later.id:
         fix = "give each its own id"
     elif len(key) == SLUG_MAX:
         fix = f"ids made from text keep only its first {SLUG_MAX} letters and digits: make them differ sooner"
     else:
-        fix = "make them differ in their letters or digits, or give one an `id:`"
+        fix = "make them differ in their letters or digits" + (", or give one an `id:`" if ids else "")
     return (
         f"{what} '{earlier.label}' and '{later.label}' both have the id '{key}', "
         f"so they would share one field or button; {fix}"
@@ -532,10 +534,16 @@ def _program_list(program: Program, path: str) -> list[Item]:
 class _Binder:
     """Resolves `*_from` references against the program, collecting located problems."""
 
-    def __init__(self, program: Program, located: Located) -> None:
+    def __init__(self, program: Program, located: Located, program_yaml: tuple[Path, str] | None) -> None:
         self.program = program
         self.located = located
+        self.program_yaml = program_yaml
+        """program.yaml's path and display name: where a clash between items of one of its lists is blamed."""
         self.problems: list[Problem] = []
+
+    @functools.cached_property
+    def _program_located(self) -> Located | None:
+        return parse_yaml(*self.program_yaml) if self.program_yaml else None
 
     def _fail(self, loc: Loc, path: str, what: str) -> None:
         self.problems.append(self.located.problem(loc, f"'{path}' is not {what} in program.yaml"))
@@ -565,41 +573,47 @@ class _Binder:
         return value
 
     def _clashes(
-        self, loc: Loc, key: str | None, items: list[Item], *, inline: bool, what: str, keys: list[str] | None = None
+        self, loc: Loc, key: str, items: list[Item], *, source: str | None, what: str, keys: list[str] | None = None
     ) -> None:
-        """Items whose ids coincide would share a field name or a radio value: refuse, at the later one."""
+        """Items whose ids coincide would share a field name or a radio value: refuse, at the later one.
+
+        Items listed in this file are blamed here; items of a program.yaml list (`source`) in program.yaml.
+        """
+        plain = bool(source) and all(isinstance(v, str) for v in _lookup(self.program, source or ""))
         for earlier, later, name in key_clashes(keys or [item.key for item in items]):
-            place = loc if key is None else (*loc, key, later) if inline else (*loc, key)
-            message = _clash_message(what, items[earlier], items[later], name)
-            self.problems.append(self.located.problem(place, message))
+            message = _clash_message(what, items[earlier], items[later], name, ids=not plain)
+            if source and self._program_located:
+                place: Loc = (*source.split("."), later)
+                used = f" ({source} gives a form's {what})"
+                self.problems.append(self._program_located.problem(place, message + used))
+            else:
+                self.problems.append(self.located.problem((*loc, key, later) if not source else (*loc, key), message))
 
     def bind(self, field: Any, loc: Loc) -> Any:
         if isinstance(field, (Checklist, Choice)):
             if field.options_from:
                 field = field.model_copy(update={"options": self.text_list((*loc, "options_from"), field.options_from)})
-            inline = not field.options_from
-            key = "options" if inline else "options_from"
-            self._clashes(loc, key, field.options, inline=inline, what="options")
+            key = "options_from" if field.options_from else "options"
+            self._clashes(loc, key, field.options, source=field.options_from, what="options")
         elif isinstance(field, (RatingGrid, Questions)):
             if field.questions_from:
                 questions = self.text_list((*loc, "questions_from"), field.questions_from)
                 field = field.model_copy(update={"questions": questions})
-            inline = not field.questions_from
             keys = [q.key_at(n) for n, q in enumerate(field.questions, 1)]
-            key = "questions" if inline else "questions_from"
-            self._clashes(loc, key, field.questions, inline=inline, what="questions", keys=keys)
+            key = "questions_from" if field.questions_from else "questions"
+            self._clashes(loc, key, field.questions, source=field.questions_from, what="questions", keys=keys)
         elif isinstance(field, Signature):
             if field.roles_from:
                 field = field.model_copy(update={"roles": self.text_list((*loc, "roles_from"), field.roles_from)})
-            inline = not field.roles_from
-            self._clashes(loc, "roles" if inline else "roles_from", field.roles, inline=inline, what="roles")
+            key = "roles_from" if field.roles_from else "roles"
+            self._clashes(loc, key, field.roles, source=field.roles_from, what="roles")
         elif isinstance(field, Repeat):
             count = self.count((*loc, "count_from"), field.count_from) if field.count_from else field.count
             inner = [self.bind(f, (*loc, "fields", i)) for i, f in enumerate(field.fields)]
             field = field.model_copy(update={"count": count, "fields": inner})
         if isinstance(field, RatingGrid):
             levels = _program_list(self.program, "rating_scale")
-            self._clashes(loc, None, levels, inline=False, what="program.yaml's rating_scale levels")
+            self._clashes(loc, "type", levels, source="rating_scale", what="rating levels")
         return field
 
 
@@ -638,13 +652,15 @@ def _items(data: Any, key: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDef:
+def load_form(
+    form_id: str, path: Any, program: Program, display: str, program_yaml: tuple[Path, str] | None = None
+) -> FormDef:
     """One form definition, validated and bound to the program; InputError lists every problem in the file.
 
     The form's own keys, each section's and each field's are checked separately, so a mistake in one
     hides none of the others.
     """
-    form, problems = _load(form_id, path, program, display)
+    form, problems = _load(form_id, path, program, display, program_yaml)
     if form is None:
         raise InputError(problems)
     return form
@@ -656,12 +672,14 @@ def form_file_problems(path: Path, display: str) -> list[Problem]:
     `handbook check` reports these even when program.yaml is broken, so one run shows the problems of both.
     """
     try:
-        return _load(path.stem, path, None, display)[1]
+        return _load(path.stem, path, None, display, None)[1]
     except InputError as exc:
         return exc.problems
 
 
-def _load(form_id: str, path: Any, program: Program | None, display: str) -> tuple[FormDef | None, list[Problem]]:
+def _load(
+    form_id: str, path: Any, program: Program | None, display: str, program_yaml: tuple[Path, str] | None
+) -> tuple[FormDef | None, list[Problem]]:
     """The form bound to the program (None without a program, or with problems) and every problem found."""
     located = parse_yaml(path, display)
     problems = list(located.problems)
@@ -671,7 +689,7 @@ def _load(form_id: str, path: Any, program: Program | None, display: str) -> tup
         located.data = _render_text(located.data, (), template_context(program), located, problems)
     raw, found = validate(_RawForm, located)
     problems += found
-    binder = _Binder(program, located) if program is not None else None
+    binder = _Binder(program, located, program_yaml) if program is not None else None
     sections: list[Section] = []
     placed: list[Placed] = []
     for s_index, section_data in enumerate(_items(located.data, "sections")):

@@ -31,6 +31,7 @@ class FormInfo:
 def load_form_definitions(program: Program, sources: Sources) -> dict[str, FormDef]:
     """Enabled forms bound to the program, in catalogue order; InputError lists every problem in every file."""
     files = sources.form_files()
+    program_yaml = (sources.program_file, sources.display(sources.program_file))
     forms: dict[str, FormDef] = {}
     problems = []
     for form_id in ordered_ids(list(files)):
@@ -38,11 +39,11 @@ def load_form_definitions(program: Program, sources: Sources) -> dict[str, FormD
             continue
         path = files[form_id]
         try:
-            forms[form_id] = load_form(form_id, path, program, sources.display(path))
+            forms[form_id] = load_form(form_id, path, program, sources.display(path), program_yaml)
         except InputError as exc:
             problems += exc.problems
     if problems:
-        raise InputError(problems)
+        raise InputError(list(dict.fromkeys(problems)))  # a program.yaml list used by two forms is blamed once
     return forms
 
 

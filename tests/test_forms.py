@@ -560,3 +560,18 @@ def test_text_too_long_for_a_page_is_a_located_problem(program_copy) -> None:
     assert result.exit_code == 1, result.output
     assert "application.yaml:1:1: a text from program.yaml or this form is too long to fit on one page" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_clash_in_a_program_yaml_list_is_blamed_on_program_yaml(example_folder: Path) -> None:
+    """Two criteria giving one id clash because of program.yaml, not because of the form that lists them."""
+    found = _problems(
+        example_folder,
+        HEAD + "      - {type: checklist, name: c, label: C, options_from: eligibility.mentors}\n",
+        ("  mentors:\n", "  mentors:\n    - Willing to travel\n    - Willing to travel!\n"),
+    )
+    line = next(i for i, text in enumerate(example_folder.read_text().splitlines(), 1) if "travel!" in text)
+    assert found == [
+        f"{example_folder}:{line}:7: eligibility.mentors.2: options 'Willing to travel' and 'Willing to travel!' both "
+        "have the id 'willing_to_travel', so they would share one field or button; make them differ in their letters "
+        "or digits (eligibility.mentors gives a form's options)"
+    ], found
