@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -11,6 +12,9 @@ from .pdf import render_pdf
 from .pdf.glyphs import warn_missing_glyphs
 from .problems import InputError, Problem
 from .sources import Sources
+from .yamlsource import parse_yaml, strings
+
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 
 __all__ = ["FormDef", "FormInfo", "form_infos", "load_form_definitions", "render_form", "render_forms"]
 
@@ -58,12 +62,36 @@ def render_form(program: Program, form: FormDef, sources: Sources) -> bytes:
     try:
         return render_pdf(program, form, sources)
     except LayoutError:
-        where = sources.display(sources.form_files()[form.id])
-        message = (
-            f"a text from program.yaml or this form is too long to fit on one page of the '{form.id}' form; "
-            "shorten long names, list items or questions"
-        )
-        raise InputError([Problem(where, 1, 1, "", message)]) from None
+        raise InputError([_too_long(form, sources)]) from None
+
+
+def _too_long(form: FormDef, sources: Sources) -> Problem:
+    """Where the text that cannot fit on a page was written: the form's longest text, traced to its source.
+
+    The layout engine says only that something did not fit; the longest text is the likely culprit, and it
+    comes either from a program.yaml value (an option, a question, a name put in by a placeholder) or from
+    the form file itself.
+    """
+    longest = max((text for _, text in strings(form.model_dump())), key=len)
+    message = (
+        f"this text ({len(longest):,} characters) is too long to fit on one page of the '{form.id}' form; "
+        "shorten it, or split it into several items"
+    )
+    program = parse_yaml(sources.program_file, sources.display(sources.program_file))
+    given = [(loc, text) for loc, text in strings(program.data) if len(text.strip()) * 2 >= len(longest)]
+    found = [(loc, text) for loc, text in given if " ".join(text.split()) in " ".join(longest.split())]
+    if found:
+        return program.problem(max(found, key=lambda pair: len(pair[1]))[0], message)
+    path = sources.form_files()[form.id]
+    own = parse_yaml(path, sources.display(path))
+    written = [
+        (loc, text)
+        for loc, text in strings(own.data)
+        if all(part.strip() in longest for part in _PLACEHOLDER.split(text)) and text.strip()
+    ]
+    if written:
+        return own.problem(max(written, key=lambda pair: len(pair[1]))[0], message)
+    return Problem(own.file, 1, 1, "", message)
 
 
 def warn_unprintable(sources: Sources, form_ids: Iterable[str]) -> None:

@@ -7,6 +7,7 @@ a coordinator needs both caught and located, so we construct from the node tree 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,18 @@ class Located:
             return {k[n:]: v for k, v in found.items() if k[:n] == prefix}
 
         return Located(data, self.file, strip(self.keys), strip(self.values), [], strip(self.plain), self.lines)
+
+
+def strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every text value in parsed data with its path, in file order."""
+    if isinstance(data, str):
+        yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from strings(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from strings(value, (*loc, index))
 
 
 def dotted(loc: Loc) -> str:

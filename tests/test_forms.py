@@ -558,8 +558,24 @@ def test_text_too_long_for_a_page_is_a_located_problem(program_copy) -> None:
     path = program_copy(("  - Negotiating\n", "  - " + " ".join(["word"] * 2500) + "\n"))
     result = CliRunner().invoke(main, ["check", "-p", str(path)])
     assert result.exit_code == 1, result.output
-    assert "application.yaml:1:1: a text from program.yaml or this form is too long to fit on one page" in result.output
-    assert "Traceback" not in result.output
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "word word" in text)
+    expected = f"program.yaml:{line}:5: skills.15: this text (12,499 characters) is too long to fit on one page of the"
+    assert expected in result.output
+    assert "application.yaml" not in result.output and "Traceback" not in result.output
+
+
+def test_text_too_long_in_a_form_file_is_located_there(example_folder: Path) -> None:
+    long = " ".join(["word"] * 2500)
+    _override(
+        example_folder,
+        "meeting-notes",
+        HEAD + f"      - {{type: text, name: x, label: 'Say {{{{ program.short_name }}}} {long}'}}\n",
+    )
+    result = CliRunner().invoke(main, ["check", "-p", str(example_folder)])
+    assert result.exit_code == 1, result.output
+    assert (
+        "meeting-notes.yaml:8:38: sections.1.fields.1.label: this text (12,511 characters) is too long" in result.output
+    )
 
 
 def test_a_clash_in_a_program_yaml_list_is_blamed_on_program_yaml(example_folder: Path) -> None:
