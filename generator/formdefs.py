@@ -20,6 +20,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .hints import undefined_message
 from .ids import SLUG_MAX, key_clashes
 from .model import Item, Program, RatingLevel, Whole
 from .problems import InputError, Problem
@@ -450,8 +451,7 @@ def _render_text(data: Any, loc: Loc, context: dict[str, Any], located: Located,
     except jinja2.TemplateSyntaxError as exc:
         message = f"placeholder syntax error: {exc.message}"
     except jinja2.UndefinedError as exc:
-        known = ", ".join(sorted(context))
-        message = f"unknown placeholder: {exc.message}; placeholders can use {known}"
+        message = f"unknown placeholder: {undefined_message(exc.message or '', data, list(context))}"
     except jinja2.TemplateNotFound as exc:
         message = f"placeholders cannot include, import or extend other files (asked for '{exc.name}')"
     except jinja2.exceptions.SecurityError as exc:
@@ -531,6 +531,15 @@ def _program_list(program: Program, path: str) -> list[Item]:
     raise TypeError(path)
 
 
+def _plain_texts(program: Program, path: str) -> bool:
+    """Whether a program.yaml list holds plain text only, whose items cannot be given an `id:`."""
+    try:
+        value = _lookup(program, path)
+    except LookupError:
+        return False
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
 class _Binder:
     """Resolves `*_from` references against the program, collecting located problems."""
 
@@ -579,8 +588,8 @@ class _Binder:
 
         Items listed in this file are blamed here; items of a program.yaml list (`source`) in program.yaml.
         """
-        plain = bool(source) and all(isinstance(v, str) for v in _lookup(self.program, source or ""))
         for earlier, later, name in key_clashes(keys or [item.key for item in items]):
+            plain = source is not None and _plain_texts(self.program, source)
             message = _clash_message(what, items[earlier], items[later], name, ids=not plain)
             if source and self._program_located:
                 place: Loc = (*source.split("."), later)

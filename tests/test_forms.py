@@ -316,7 +316,14 @@ def test_bad_form_definitions_are_located(example_folder: Path) -> None:
     assert any(
         re.search(r"meeting-notes\.yaml:9:\d+: .*unknown field type 'txet'; did you mean 'text'\?", p) for p in found
     )
-    assert any(re.search(r"meeting-notes\.yaml:12:15: .*meeting_frequancy", p) for p in found), found
+    assert any(
+        re.search(
+            r"meeting-notes\.yaml:12:15: .*unknown placeholder: 'schedule' has no 'meeting_frequancy'; "
+            r"did you mean 'schedule\.meeting_frequency'\?",
+            p,
+        )
+        for p in found
+    ), found
 
 
 def test_duplicate_field_names_are_refused(example_folder: Path) -> None:
