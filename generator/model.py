@@ -202,7 +202,7 @@ class Schedule(Strict):
     hours_per_month: float = Field(gt=0, le=160)
     """Work hours a month a participant may give to mentoring."""
     milestones: list[Milestone] = []
-    """Key moments of the relationship, each with its forms (ids, dates and forms are checked in program.py)."""
+    """Key moments of the relationship, each with its forms."""
 
 
 class Eligibility(Strict):
