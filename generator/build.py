@@ -54,10 +54,16 @@ class OutputError(Exception):
     """The output folder is one a build must not replace."""
 
 
+def check_output(target: Path, sources: Sources) -> None:
+    """Refuse, before anything is rendered or cached, an output folder that is the program's or its sources'."""
+    problem = sources.output_problem(target)
+    if problem:
+        raise OutputError(problem)
+
+
 def _check_replaceable(target: Path, sources: Sources, marker: str) -> None:
     """Refuse to swap away anything but an earlier output: never the program's folder, never an unrelated folder."""
-    if target == sources.root.resolve() or target in sources.root.resolve().parents:
-        raise OutputError(f"{target} holds {sources.display(sources.program_file)}; choose another output folder")
+    check_output(target, sources)
     if (target / "program.yaml").exists():
         raise OutputError(f"{target} holds a program.yaml; choose another output folder")
     if target.is_dir() and any(target.iterdir()) and not (target / marker).exists():
@@ -155,6 +161,7 @@ def build_site(program_file: Path, out_dir: Path, *, use_cache: bool = True) -> 
 
     Two builds of the same inputs give the same bytes, with or without SOURCE_DATE_EPOCH.
     """
+    check_output(out_dir, Sources(program_file))
     site = render_site(Sources(program_file), use_cache=use_cache)
     config_path = config_file(site.sources)  # refused before anything is written, or MkDocs reads it
     with replacing(out_dir, site.sources, SITE_MARKER) as new:

@@ -124,6 +124,9 @@ def forms(program_file: Path, out_dir: Path) -> None:
     from .sources import Sources
 
     sources = Sources(program_file)
+    refusal = sources.output_problem(out_dir)
+    if refusal:
+        raise click.ClickException(refusal)
     pdfs = render_forms(load_program(sources), sources)
     out_dir.mkdir(parents=True, exist_ok=True)
     for form_id, pdf in pdfs.items():

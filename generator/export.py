@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from .build import replacing
+from .build import check_output, replacing
 from .mkdocs_plugin import THEME_DIR, MaterialSettings, apply_palette, material_settings
 from .site import RenderedSite, render_site
 from .siteconfig import config_file
@@ -70,6 +70,7 @@ def export_config(
 def export_site(program_file: Path, out_dir: Path) -> RenderedSite:
     """Render and write DIR/mkdocs.yml and DIR/docs/; DIR is replaced whole, and only when everything succeeded."""
     sources = Sources(program_file)
+    check_output(out_dir, sources)
     site = render_site(sources)
     settings = material_settings(site)
     source = config_file(sources)

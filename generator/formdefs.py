@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .hints import undefined_message
 from .ids import SLUG_MAX, key_clashes
 from .model import Item, Program, RatingLevel, Whole
 from .problems import InputError, Problem
@@ -72,13 +75,14 @@ class _FromProgram(_Strict):
         return self
 
 
-def _clash_message(what: str, earlier: Item, later: Item, key: str) -> str:
+def _clash_message(what: str, earlier: Item, later: Item, key: str, *, ids: bool = True) -> str:
+    """Why two items share an id, and the fix; `ids` is False for a list of plain text, which cannot take an `id:`."""
     if earlier.id and later.id:
         fix = "give each its own id"
     elif len(key) == SLUG_MAX:
         fix = f"ids made from text keep only its first {SLUG_MAX} letters and digits: make them differ sooner"
     else:
-        fix = "make them differ in their letters or digits, or give one an `id:`"
+        fix = "make them differ in their letters or digits" + (", or give one an `id:`" if ids else "")
     return (
         f"{what} '{earlier.label}' and '{later.label}' both have the id '{key}', "
         f"so they would share one field or button; {fix}"
@@ -419,6 +423,21 @@ def template_context(program: Program) -> dict[str, Any]:
     return context
 
 
+def _check_syntax(data: Any, loc: Loc, located: Located, problems: list[Problem]) -> None:
+    """Placeholder syntax errors in every text value, found without a program to fill them in."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _check_syntax(value, (*loc, key), located, problems)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _check_syntax(value, (*loc, index), located, problems)
+    elif isinstance(data, str) and ("{{" in data or "{%" in data) and not (loc and loc[-1] in _NOT_TEXT):
+        try:
+            _ENV.compile(data)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(located.problem(loc, f"placeholder syntax error: {exc.message}"))
+
+
 def _render_text(data: Any, loc: Loc, context: dict[str, Any], located: Located, problems: list[Problem]) -> Any:
     """Render placeholders in every text value (not in names and program paths), collecting errors in place."""
     if isinstance(data, dict):
@@ -432,8 +451,7 @@ def _render_text(data: Any, loc: Loc, context: dict[str, Any], located: Located,
     except jinja2.TemplateSyntaxError as exc:
         message = f"placeholder syntax error: {exc.message}"
     except jinja2.UndefinedError as exc:
-        known = ", ".join(sorted(context))
-        message = f"unknown placeholder: {exc.message}; placeholders can use {known}"
+        message = f"unknown placeholder: {undefined_message(exc.message or '', data, list(context))}"
     except jinja2.TemplateNotFound as exc:
         message = f"placeholders cannot include, import or extend other files (asked for '{exc.name}')"
     except jinja2.exceptions.SecurityError as exc:
@@ -444,23 +462,9 @@ def _render_text(data: Any, loc: Loc, context: dict[str, Any], located: Located,
     return data
 
 
-def _sub(located: Located, prefix: Loc) -> Located:
-    """A view of part of a file, so a nested mapping validates against its own model with real positions."""
-    n = len(prefix)
-    data: Any = located.data
-    for part in prefix:
-        data = data[part]
-    return Located(
-        data=data,
-        file=located.file,
-        keys={k[n:]: v for k, v in located.keys.items() if k[:n] == prefix},
-        values={k[n:]: v for k, v in located.values.items() if k[:n] == prefix},
-    )
-
-
 def _validate_field(located: Located, loc: Loc, allowed: dict[str, type[BaseModel]]) -> tuple[Any, list[Problem]]:
     """Validate one field mapping against the model its `type` names; unknown types refused with a suggestion."""
-    sub = _sub(located, loc)
+    sub = located.sub(loc)
     data = sub.data
     if not isinstance(data, dict):
         return None, [located.problem(loc, "expected a field: keys such as type, name and label")]
@@ -527,13 +531,28 @@ def _program_list(program: Program, path: str) -> list[Item]:
     raise TypeError(path)
 
 
+def _plain_texts(program: Program, path: str) -> bool:
+    """Whether a program.yaml list holds plain text only, whose items cannot be given an `id:`."""
+    try:
+        value = _lookup(program, path)
+    except LookupError:
+        return False
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
 class _Binder:
     """Resolves `*_from` references against the program, collecting located problems."""
 
-    def __init__(self, program: Program, located: Located) -> None:
+    def __init__(self, program: Program, located: Located, program_yaml: tuple[Path, str] | None) -> None:
         self.program = program
         self.located = located
+        self.program_yaml = program_yaml
+        """program.yaml's path and display name: where a clash between items of one of its lists is blamed."""
         self.problems: list[Problem] = []
+
+    @functools.cached_property
+    def _program_located(self) -> Located | None:
+        return parse_yaml(*self.program_yaml) if self.program_yaml else None
 
     def _fail(self, loc: Loc, path: str, what: str) -> None:
         self.problems.append(self.located.problem(loc, f"'{path}' is not {what} in program.yaml"))
@@ -563,41 +582,47 @@ class _Binder:
         return value
 
     def _clashes(
-        self, loc: Loc, key: str | None, items: list[Item], *, inline: bool, what: str, keys: list[str] | None = None
+        self, loc: Loc, key: str, items: list[Item], *, source: str | None, what: str, keys: list[str] | None = None
     ) -> None:
-        """Items whose ids coincide would share a field name or a radio value: refuse, at the later one."""
+        """Items whose ids coincide would share a field name or a radio value: refuse, at the later one.
+
+        Items listed in this file are blamed here; items of a program.yaml list (`source`) in program.yaml.
+        """
         for earlier, later, name in key_clashes(keys or [item.key for item in items]):
-            place = loc if key is None else (*loc, key, later) if inline else (*loc, key)
-            message = _clash_message(what, items[earlier], items[later], name)
-            self.problems.append(self.located.problem(place, message))
+            plain = source is not None and _plain_texts(self.program, source)
+            message = _clash_message(what, items[earlier], items[later], name, ids=not plain)
+            if source and self._program_located:
+                place: Loc = (*source.split("."), later)
+                used = f" ({source} gives a form's {what})"
+                self.problems.append(self._program_located.problem(place, message + used))
+            else:
+                self.problems.append(self.located.problem((*loc, key, later) if not source else (*loc, key), message))
 
     def bind(self, field: Any, loc: Loc) -> Any:
         if isinstance(field, (Checklist, Choice)):
             if field.options_from:
                 field = field.model_copy(update={"options": self.text_list((*loc, "options_from"), field.options_from)})
-            inline = not field.options_from
-            key = "options" if inline else "options_from"
-            self._clashes(loc, key, field.options, inline=inline, what="options")
+            key = "options_from" if field.options_from else "options"
+            self._clashes(loc, key, field.options, source=field.options_from, what="options")
         elif isinstance(field, (RatingGrid, Questions)):
             if field.questions_from:
                 questions = self.text_list((*loc, "questions_from"), field.questions_from)
                 field = field.model_copy(update={"questions": questions})
-            inline = not field.questions_from
             keys = [q.key_at(n) for n, q in enumerate(field.questions, 1)]
-            key = "questions" if inline else "questions_from"
-            self._clashes(loc, key, field.questions, inline=inline, what="questions", keys=keys)
+            key = "questions_from" if field.questions_from else "questions"
+            self._clashes(loc, key, field.questions, source=field.questions_from, what="questions", keys=keys)
         elif isinstance(field, Signature):
             if field.roles_from:
                 field = field.model_copy(update={"roles": self.text_list((*loc, "roles_from"), field.roles_from)})
-            inline = not field.roles_from
-            self._clashes(loc, "roles" if inline else "roles_from", field.roles, inline=inline, what="roles")
+            key = "roles_from" if field.roles_from else "roles"
+            self._clashes(loc, key, field.roles, source=field.roles_from, what="roles")
         elif isinstance(field, Repeat):
             count = self.count((*loc, "count_from"), field.count_from) if field.count_from else field.count
             inner = [self.bind(f, (*loc, "fields", i)) for i, f in enumerate(field.fields)]
             field = field.model_copy(update={"count": count, "fields": inner})
         if isinstance(field, RatingGrid):
             levels = _program_list(self.program, "rating_scale")
-            self._clashes(loc, None, levels, inline=False, what="program.yaml's rating_scale levels")
+            self._clashes(loc, "type", levels, source="rating_scale", what="rating levels")
         return field
 
 
@@ -636,23 +661,49 @@ def _items(data: Any, key: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDef:
+def load_form(
+    form_id: str, path: Any, program: Program, display: str, program_yaml: tuple[Path, str] | None = None
+) -> FormDef:
     """One form definition, validated and bound to the program; InputError lists every problem in the file.
 
     The form's own keys, each section's and each field's are checked separately, so a mistake in one
     hides none of the others.
     """
+    form, problems = _load(form_id, path, program, display, program_yaml)
+    if form is None:
+        raise InputError(problems)
+    return form
+
+
+def form_file_problems(path: Path, display: str) -> list[Problem]:
+    """What is wrong with a form file on its own (YAML, keys, types, placeholder syntax), with no program to bind.
+
+    `handbook check` reports these even when program.yaml is broken, so one run shows the problems of both.
+    """
+    try:
+        return _load(path.stem, path, None, display, None)[1]
+    except InputError as exc:
+        return exc.problems
+
+
+def _load(
+    form_id: str, path: Any, program: Program | None, display: str, program_yaml: tuple[Path, str] | None
+) -> tuple[FormDef | None, list[Problem]]:
+    """The form bound to the program (None without a program, or with problems) and every problem found."""
     located = parse_yaml(path, display)
     problems = list(located.problems)
-    located.data = _render_text(located.data, (), template_context(program), located, problems)
+    if program is None:
+        _check_syntax(located.data, (), located, problems)
+    else:
+        located.data = _render_text(located.data, (), template_context(program), located, problems)
     raw, found = validate(_RawForm, located)
     problems += found
-    binder = _Binder(program, located)
+    binder = _Binder(program, located, program_yaml) if program is not None else None
     sections: list[Section] = []
     placed: list[Placed] = []
     for s_index, section_data in enumerate(_items(located.data, "sections")):
         s_loc: Loc = ("sections", s_index)
-        shell, found = validate(_RawSection, _sub(located, s_loc))
+        shell, found = validate(_RawSection, located.sub(s_loc))
         problems += [_prefixed(p, s_loc) for p in found]
         fields = []
         for f_index in range(len(_items(section_data, "fields"))):
@@ -661,14 +712,16 @@ def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDe
             problems += found
             if field is None:
                 continue
-            before = len(binder.problems)
-            field = binder.bind(field, loc)
-            if len(binder.problems) == before and shell is not None:
+            before = len(binder.problems) if binder else 0
+            field = binder.bind(field, loc) if binder else field
+            if (binder is None or len(binder.problems) == before) and shell is not None:
                 fields.append(field)
                 placed.append((shell.id, field, loc))
         if shell is not None:
             # Parts are validated already; binding filled in what their `*_from` keys pointed at.
             sections.append(Section.model_construct(id=shell.id, title=shell.title, intro=shell.intro, fields=fields))
+    if binder is None:
+        return None, problems + _name_problems(placed, located)
     problems += binder.problems
     settings = program.forms.get(form_id)
     if settings and settings.extra_questions:
@@ -684,10 +737,10 @@ def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDe
                 hint = f"did you mean '{close[0]}'?" if close else "give full field names such as contact.email"
                 problems.append(located.problem(("submitter", index), f"no field '{name}' in this form; {hint}"))
     if problems or raw is None:
-        raise InputError(problems)
+        return None, problems
     title = settings.title if settings and settings.title else raw.title
     scale = tuple((level.key, level.label) for level in program.rating_scale)
-    return FormDef.model_construct(
+    form = FormDef.model_construct(
         id=form_id,
         title=title,
         description=raw.description,
@@ -697,6 +750,7 @@ def load_form(form_id: str, path: Any, program: Program, display: str) -> FormDe
         submitter=list(raw.submitter),
         scale=scale,
     )
+    return form, []
 
 
 def _extra_section(questions: list[Item]) -> Section:

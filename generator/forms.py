@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -11,6 +12,9 @@ from .pdf import render_pdf
 from .pdf.glyphs import warn_missing_glyphs
 from .problems import InputError, Problem
 from .sources import Sources
+from .yamlsource import parse_yaml, strings
+
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 
 __all__ = ["FormDef", "FormInfo", "form_infos", "load_form_definitions", "render_form", "render_forms"]
 
@@ -31,6 +35,7 @@ class FormInfo:
 def load_form_definitions(program: Program, sources: Sources) -> dict[str, FormDef]:
     """Enabled forms bound to the program, in catalogue order; InputError lists every problem in every file."""
     files = sources.form_files()
+    program_yaml = (sources.program_file, sources.display(sources.program_file))
     forms: dict[str, FormDef] = {}
     problems = []
     for form_id in ordered_ids(list(files)):
@@ -38,11 +43,11 @@ def load_form_definitions(program: Program, sources: Sources) -> dict[str, FormD
             continue
         path = files[form_id]
         try:
-            forms[form_id] = load_form(form_id, path, program, sources.display(path))
+            forms[form_id] = load_form(form_id, path, program, sources.display(path), program_yaml)
         except InputError as exc:
             problems += exc.problems
     if problems:
-        raise InputError(problems)
+        raise InputError(list(dict.fromkeys(problems)))  # a program.yaml list used by two forms is blamed once
     return forms
 
 
@@ -60,12 +65,36 @@ def render_form(program: Program, form: FormDef, sources: Sources, values: Mappi
     try:
         return render_pdf(program, form, sources, values)
     except LayoutError:
-        where = sources.display(sources.form_files()[form.id])
-        message = (
-            f"a text from program.yaml or this form is too long to fit on one page of the '{form.id}' form; "
-            "shorten long names, list items or questions"
-        )
-        raise InputError([Problem(where, 1, 1, "", message)]) from None
+        raise InputError([_too_long(form, sources)]) from None
+
+
+def _too_long(form: FormDef, sources: Sources) -> Problem:
+    """Where the text that cannot fit on a page was written: the form's longest text, traced to its source.
+
+    The layout engine says only that something did not fit; the longest text is the likely culprit, and it
+    comes either from a program.yaml value (an option, a question, a name put in by a placeholder) or from
+    the form file itself.
+    """
+    longest = max((text for _, text in strings(form.model_dump())), key=len)
+    message = (
+        f"this text ({len(longest):,} characters) is too long to fit on one page of the '{form.id}' form; "
+        "shorten it, or split it into several items"
+    )
+    program = parse_yaml(sources.program_file, sources.display(sources.program_file))
+    given = [(loc, text) for loc, text in strings(program.data) if len(text.strip()) * 2 >= len(longest)]
+    found = [(loc, text) for loc, text in given if " ".join(text.split()) in " ".join(longest.split())]
+    if found:
+        return program.problem(max(found, key=lambda pair: len(pair[1]))[0], message)
+    path = sources.form_files()[form.id]
+    own = parse_yaml(path, sources.display(path))
+    written = [
+        (loc, text)
+        for loc, text in strings(own.data)
+        if all(part.strip() in longest for part in _PLACEHOLDER.split(text)) and text.strip()
+    ]
+    if written:
+        return own.problem(max(written, key=lambda pair: len(pair[1]))[0], message)
+    return Problem(own.file, 1, 1, "", message)
 
 
 def warn_unprintable(sources: Sources, form_ids: Iterable[str]) -> None:

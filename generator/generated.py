@@ -146,7 +146,7 @@ def forms_page(program: Program, forms: list[FormLink], pdfs: dict[str, bytes]) 
         )
         for form in forms
     ]
-    template = template_environment(program).from_string(FORMS_PAGE)
+    template = template_environment(program.program.language).from_string(FORMS_PAGE)
     return template.render(program=program.program, entries=entries)
 
 
@@ -158,7 +158,7 @@ def timeline_page(program: Program, forms: list[FormLink]) -> str:
     rows += [TimelineRow(start, fmt(start), "Program starts", ()), TimelineRow(end, fmt(end), "Program ends", ())]
     rows.sort(key=lambda row: row.date)  # stable: a milestone on the start day stays before "Program starts"
     used = {form.id for m in milestones for form in m.forms}
-    template = template_environment(program).from_string(TIMELINE_PAGE)
+    template = template_environment(program.program.language).from_string(TIMELINE_PAGE)
     return template.render(
         program=program.program,
         schedule=program.schedule,

@@ -204,15 +204,6 @@ class Schedule(Strict):
     milestones: list[Milestone] = []
     """Key moments of the relationship, each with its forms."""
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> Schedule:
-        seen: set[str] = set()
-        for milestone in self.milestones:
-            if milestone.id in seen:
-                raise ValueError(f"milestone id '{milestone.id}' is used twice; give each milestone its own id")
-            seen.add(milestone.id)
-        return self
-
 
 class Eligibility(Strict):
     mentors: list[Text] = Field(min_length=1)
@@ -311,12 +302,15 @@ class Program(Strict):
 
     @property
     def end_date(self) -> dt.date:
-        """The day before the same calendar day duration_months later (clamped to month ends)."""
-        start = self.schedule.start
-        months = start.month - 1 + self.schedule.duration_months
-        year, month = start.year + months // 12, months % 12 + 1
-        day = min(start.day, _days_in_month(year, month))
-        return dt.date(year, month, day) - dt.timedelta(days=1)
+        return end_date(self.schedule.start, self.schedule.duration_months)
+
+
+def end_date(start: dt.date, duration_months: int) -> dt.date:
+    """The program's last day: the day before the same calendar day duration_months later (clamped to month ends)."""
+    months = start.month - 1 + duration_months
+    year, month = start.year + months // 12, months % 12 + 1
+    day = min(start.day, _days_in_month(year, month))
+    return dt.date(year, month, day) - dt.timedelta(days=1)
 
 
 def _days_in_month(year: int, month: int) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import functools
 import re
 import traceback
@@ -21,13 +20,16 @@ from typing import Any
 import jinja2
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
 from .forms import FormInfo, form_infos
+from .hints import undefined_message
 from .model import Address, Program
 from .problems import InputError, Problem
 from .sources import Sources
+from .yamlsource import decode
 
 
 @dataclass(frozen=True)
@@ -173,19 +175,23 @@ def page_context(program: Program, forms: list[FormLink]) -> dict[str, Any]:
     }
 
 
-def template_environment(program: Program, templates: dict[str, Path] | None = None) -> jinja2.Environment:
+Texts = dict[str, tuple[str, str]]
+"""Page templates by content/ path: their text and the file name errors are located in."""
+
+
+def template_environment(language: str, texts: Texts | None = None) -> jinja2.Environment:
     """Jinja for Markdown: sandboxed, strict, values escaped as text, `date` filter in the program's language.
 
     Jinja's own autoescape is off: it escapes for HTML only, and its filters (join, replace, format) return text
     they mark safe, which would let Markdown through; `TextTemplate` escapes the values themselves instead.
     Sandboxed because a page is input, like program.yaml: `{{ x.__class__... }}` must not reach Python's
-    internals or the file system. `templates` lets pages include one another by their content/ path.
+    internals or the file system. `texts` lets pages include one another by their content/ path.
     """
-    files = templates or {}
+    files = texts or {}
 
     def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
-        path = files.get(name)
-        return None if path is None else (path.read_text(encoding="utf-8"), str(path), lambda: False)
+        found = files.get(name)
+        return None if found is None else (found[0], found[1], lambda: False)
 
     env = SandboxedEnvironment(
         loader=jinja2.FunctionLoader(load),
@@ -194,13 +200,13 @@ def template_environment(program: Program, templates: dict[str, Path] | None = N
         keep_trailing_newline=True,
     )
     env.template_class = TextTemplate
-    env.filters["date"] = date_formatter(program.program.language)
+    env.filters["date"] = date_formatter(language)
     return env
 
 
-def _problem(exc: Exception, path: Path, sources: Sources, names: list[str], templates: dict[str, Path]) -> Problem:
+def _problem(exc: Exception, path: Path, sources: Sources, names: list[str], texts: Texts) -> Problem:
     """Locate a template error at the deepest template line in its traceback (an included page if need be)."""
-    filenames = {str(p): p for p in templates.values()}
+    filenames = {filename: Path(filename) for _, filename in texts.values()}
     where, line = path, 1
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where, line = Path(exc.filename) if exc.filename else path, exc.lineno
@@ -208,15 +214,108 @@ def _problem(exc: Exception, path: Path, sources: Sources, names: list[str], tem
         for frame in traceback.extract_tb(exc.__traceback__):
             if frame.filename in filenames and frame.lineno:
                 where, line = filenames[frame.filename], frame.lineno
-    if isinstance(exc, jinja2.TemplateError):
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = _missing_include(exc.name, texts)
+    elif isinstance(exc, RecursionError):
+        message = "pages include one another without end; remove the include that closes the loop"
+    elif isinstance(exc, jinja2.TemplateError):
         message = exc.message or type(exc).__name__
     else:
         message = f"{type(exc).__name__}: {exc}"
-    if isinstance(exc, jinja2.UndefinedError) and message.endswith("is undefined"):
-        name = message.split("'")[1] if message.count("'") >= 2 else ""
-        close = difflib.get_close_matches(name, names, n=1)
-        message += f"; did you mean '{close[0]}'?" if close else f"; placeholders are: {', '.join(sorted(names))}"
+    if isinstance(exc, jinja2.UndefinedError):
+        source = next((text for text, filename in texts.values() if Path(filename) == where), "")
+        lines = source.splitlines()
+        message = undefined_message(message, lines[line - 1] if 0 < line <= len(lines) else "", names)
     return Problem(sources.display(where), line, 1, "", message)
+
+
+def _missing_include(name: object, texts: Texts) -> str:
+    pages = ", ".join(sorted(texts))
+    return f"this line includes '{name}', but content/ has no such page; the pages are: {pages}"
+
+
+def read_pages(sources: Sources) -> tuple[Texts, list[Problem]]:
+    """The page templates' text; a file that is not UTF-8 is a problem at its first bad byte, not a crash."""
+    texts: Texts = {}
+    problems = []
+    for name, path in markdown_sources(sources).items():
+        try:
+            texts[name] = (decode(path.read_bytes(), sources.display(path)), str(path))
+        except InputError as exc:
+            problems += exc.problems
+    return texts, problems
+
+
+def page_problems(sources: Sources, language: str = "en") -> tuple[list[Problem], set[str], Texts]:
+    """What is wrong with the pages before any program value is put in, the pages that cannot be rendered, and
+    the readable pages' text.
+
+    Found by reading and parsing alone: encodings, syntax, includes of pages that do not exist and include
+    loops. `handbook check` reports these even when program.yaml is broken.
+    """
+    texts, problems = read_pages(sources)
+    unreadable = set(markdown_sources(sources)) - set(texts)
+    env = template_environment(language, texts)
+    includes: dict[str, list[tuple[str, int]]] = {}
+    broken = set(unreadable)
+    for name, (text, filename) in texts.items():
+        try:
+            tree = env.parse(text, name, filename)
+            env.compile(tree, name, filename)  # unknown filters and tests are found when compiling
+        except jinja2.TemplateSyntaxError as exc:
+            where = Path(exc.filename or filename)
+            problems.append(Problem(sources.display(where), exc.lineno, 1, "", exc.message or "syntax error"))
+            broken.add(name)
+            continue
+        includes[name] = []
+        for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            target = node.template
+            if isinstance(target, nodes.Const) and isinstance(target.value, str):
+                if target.value in texts or target.value in unreadable:
+                    includes[name].append((target.value, node.lineno))
+                elif not getattr(node, "ignore_missing", False):
+                    place = sources.display(Path(filename))
+                    problems.append(Problem(place, node.lineno, 1, "", _missing_include(target.value, texts)))
+                    broken.add(name)
+    problems += _include_cycles(includes, texts, sources, broken)
+    # A page that includes a broken page fails with the same problem: reported once, where it is.
+    changed = True
+    while changed:
+        changed = False
+        for name, targets in includes.items():
+            if name not in broken and any(target in broken for target, _ in targets):
+                broken.add(name)
+                changed = True
+    return problems, broken, texts
+
+
+def _include_cycles(
+    includes: dict[str, list[tuple[str, int]]], texts: Texts, sources: Sources, broken: set[str]
+) -> list[Problem]:
+    """Each include that closes a loop (a page including itself, directly or through others), at its line."""
+    problems = []
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> None:
+        for target, line in includes.get(name, []):
+            if target in path:
+                loop = [*path[path.index(target) :], target]
+                chain = " includes ".join(loop)
+                where = sources.display(Path(texts[name][1]))
+                message = (
+                    f"an include loop: {chain}, without end; a page cannot include itself, directly or through "
+                    "others: remove one of these includes"
+                )
+                problems.append(Problem(where, line, 1, "", message))
+                broken.update(loop)
+            elif target not in done:
+                visit(target, [*path, target])
+        done.add(name)
+
+    for name in sorted(includes):
+        if name not in done:
+            visit(name, [name])
+    return problems
 
 
 def markdown_sources(sources: Sources) -> dict[str, Path]:
@@ -228,17 +327,18 @@ def render_pages(program: Program, sources: Sources, forms: list[FormLink] | Non
     """Every content page rendered to Markdown, or InputError naming each failing page's file and line."""
     if forms is None:
         forms = form_links(form_infos(program, sources))
-    templates = markdown_sources(sources)
+    problems, broken, texts = page_problems(sources, program.program.language)
     context = page_context(program, forms)
-    env = template_environment(program, templates)
+    env = template_environment(program.program.language, texts)
     names = list(context)
     rendered: dict[str, str] = {}
-    problems = []
-    for name, path in templates.items():
+    for name, (_, filename) in texts.items():
+        if name in broken:
+            continue
         try:
             rendered[name] = env.get_template(name).render(context)
         except Exception as exc:  # a template is coordinator input: whatever it raises is their problem to fix
-            problems.append(_problem(exc, path, sources, names, templates))
+            problems.append(_problem(exc, Path(filename), sources, names, texts))
     if problems:
         raise InputError(problems)
     return rendered

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
+LOG = logging.getLogger("mkdocs.plugins.handbook")
+"""Under `mkdocs`, so MkDocs prints warnings in its own log; with no MkDocs handler, Python prints them on stderr."""
 
 
 @dataclass(frozen=True, order=True)
@@ -24,3 +28,9 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def warn(problems: list[Problem]) -> None:
+    """Report what is allowed but probably unintended, located, without failing the build."""
+    for problem in sorted(problems):
+        LOG.warning("warning: %s", problem)

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
 
 from .ids import key_clashes
-from .model import ID_PATTERN, Item, Program
-from .problems import InputError, Problem
+from .model import ID_PATTERN, Evaluation, Item, Program, end_date
+from .problems import InputError, Problem, warn
 from .sources import Sources
-from .validation import validate
+from .validation import part, validate
 from .yamlsource import Located, parse_yaml
 
 
-def _reference_problems(program: Program, located: Located, sources: Sources) -> list[Problem]:
-    """Checks that need more than the file itself: the form catalogue and files on disk."""
+def _cross_problems(located: Located, sources: Sources) -> list[Problem]:
+    """Checks between keys and against the files on disk, run on every part that validated on its own.
+
+    So a type error elsewhere (a misspelt number, a bad colour) hides none of these problems.
+    """
+    data = located.data
+
+    def get(*loc: str | int) -> Any:
+        return part(Program, data, loc)
+
     known = sorted(sources.form_files())
     problems = []
 
@@ -25,38 +36,103 @@ def _reference_problems(program: Program, located: Located, sources: Sources) ->
         hint = f"did you mean '{close[0]}'?" if close else f"known forms: {', '.join(known)}"
         problems.append(located.problem(loc, f"no form '{form_id}' in the catalogue; {hint}", key=key))
 
-    for form_id in program.forms:
-        if form_id not in known:
+    raw_forms = data.get("forms")
+    for form_id in raw_forms if isinstance(raw_forms, dict) else ():
+        if _FORM_ID.match(form_id) and form_id not in known:
             unknown_form(("forms", form_id), form_id, key=True)
-    for index, milestone in enumerate(program.schedule.milestones):
-        for position, form_id in enumerate(milestone.forms):
-            if form_id not in known:
-                unknown_form(("schedule", "milestones", index, "forms", position), form_id, key=False)
-    problems += _id_problems(program, located)
-    if program.program.logo:
-        message = _logo_place_problem(sources, program.program.logo) or _logo_problem(
-            sources.root / program.program.logo, program.program.logo
+    found, notes = _milestone_problems(located, get, known)
+    problems += found
+    warn(notes)
+    problems += _id_problems(located, get)
+    start, deadline = get("schedule", "start"), get("eligibility", "application_deadline")
+    if start and deadline and deadline > start:
+        message = (
+            f"the application deadline {deadline.isoformat()} falls after the program starts on {start.isoformat()};"
+            " make it a day on or before schedule.start"
         )
+        problems.append(located.problem(("eligibility", "application_deadline"), message))
+    logo = get("program", "logo")
+    if logo:
+        message = _logo_place_problem(sources, logo) or _logo_problem(sources.root / logo, logo)
         if message:
             problems.append(located.problem(("program", "logo"), message))
     return problems
 
 
-def _id_problems(program: Program, located: Located) -> list[Problem]:
+def _milestone_problems(
+    located: Located, get: Callable[..., Any], known: list[str]
+) -> tuple[list[Problem], list[Problem]]:
+    """Each milestone: its own id, a day within the program, forms that exist and are named once (problems);
+    forms that are disabled, which the milestone will not offer (warnings: disabling drops a form everywhere)."""
+    raw = get_raw(located.data, "schedule", "milestones")
+    start, months = get("schedule", "start"), get("schedule", "duration_months")
+    last = end_date(start, months) if start and months else None
+    problems, notes = [], []
+    ids: dict[str, int] = {}
+    for index in range(len(raw) if isinstance(raw, list) else 0):
+        loc = ("schedule", "milestones", index)
+        milestone_id = get(*loc, "id")
+        if milestone_id in ids:
+            first = ids[milestone_id]
+            message = (
+                f"milestone id '{milestone_id}' is also the id of milestone {first + 1} "
+                f"(line {located.where((*loc[:2], first, 'id'))[0]}); give each milestone its own id"
+            )
+            problems.append(located.problem((*loc, "id"), message))
+        elif milestone_id:
+            ids[milestone_id] = index
+        offset = get(*loc, "offset_days")
+        if last is not None and offset is not None and start + dt.timedelta(days=offset) > last:
+            message = (
+                f"this milestone falls on {(start + dt.timedelta(days=offset)).isoformat()}, after the program ends"
+                f" on {last.isoformat()} (schedule.start plus duration_months); make offset_days at most "
+                f"{(last - start).days} or lengthen schedule.duration_months"
+            )
+            problems.append(located.problem((*loc, "offset_days"), message))
+        seen: set[str] = set()
+        for position, form_id in enumerate(get(*loc, "forms") or []):
+            where = (*loc, "forms", position)
+            if form_id in seen:
+                problems.append(located.problem(where, f"form '{form_id}' is listed twice here; delete one"))
+            elif form_id not in known:
+                close = difflib.get_close_matches(form_id, known, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else f"known forms: {', '.join(known)}"
+                problems.append(located.problem(where, f"no form '{form_id}' in the catalogue; {hint}"))
+            elif get("forms", form_id, "enabled") is False:
+                message = (
+                    f"form '{form_id}' is disabled (forms.{form_id}.enabled is false), so this milestone will not "
+                    "offer it; remove it here or enable the form"
+                )
+                notes.append(located.problem(where, message))
+            seen.add(form_id)
+    return problems, notes
+
+
+def get_raw(data: Any, *loc: str | int) -> Any:
+    """The unvalidated value at loc, or None: to count a list's items before validating each."""
+    for step in loc:
+        data = data.get(step) if isinstance(data, dict) else None
+    return data
+
+
+def _id_problems(located: Located, get: Callable[..., Any]) -> list[Problem]:
     """Two items of one list with the same id would share a form field or button: refuse, at the later one."""
-    lists: dict[tuple[str, ...], list[Item]] = {
-        ("skills",): program.skills,
-        ("signatories",): program.signatories,
-        ("rating_scale",): [Item.model_construct(id=level.id, label=level.label) for level in program.rating_scale],
+    scale = get("rating_scale")
+    raw_forms = get_raw(located.data, "forms")
+    lists: dict[tuple[str, ...], list[Item] | None] = {
+        ("skills",): get("skills"),
+        ("signatories",): get("signatories"),
+        ("rating_scale",): scale and [Item.model_construct(id=level.id, label=level.label) for level in scale],
+        **{("evaluation", name): get("evaluation", name) for name in Evaluation.model_fields},
         **{
-            ("evaluation", name): value
-            for name in type(program.evaluation).model_fields
-            if isinstance(value := getattr(program.evaluation, name), list)
+            ("forms", form_id, "extra_questions"): get("forms", form_id, "extra_questions")
+            for form_id in (raw_forms if isinstance(raw_forms, dict) else ())
         },
-        **{("forms", form_id, "extra_questions"): s.extra_questions for form_id, s in program.forms.items()},
     }
     problems = []
     for path, items in lists.items():
+        if not isinstance(items, list) or not items:  # evaluation also holds numbers and switches
+            continue
         keys = [
             item.key_at(n, "q" if path[0] == "forms" else "") if path[0] in ("evaluation", "forms") else item.key
             for n, item in enumerate(items, 1)
@@ -152,9 +228,7 @@ def load_program(sources: Sources) -> Program:
         )
     located = parse_yaml(path, sources.display(path))
     program, problems = validate(Program, located)
-    problems = located.problems + problems + _source_problems(sources)
-    if program is not None:
-        problems += _reference_problems(program, located, sources)
+    problems = located.problems + problems + _source_problems(sources) + _cross_problems(located, sources)
     if problems:
         raise InputError(problems)
     return program

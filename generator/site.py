@@ -94,7 +94,10 @@ def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
     from .pages import form_links, milestone_views, render_pages
     from .program import load_program
 
-    program = load_program(sources)
+    try:
+        program = load_program(sources)
+    except InputError as exc:
+        raise InputError(exc.problems + _unbound_problems(sources)) from None
     infos, pdfs = _forms(program, sources, cache)  # broken forms stop here: pages would only echo them
     forms = form_links(infos)
     problems: list[Problem] = []
@@ -120,6 +123,15 @@ def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
         logo = "assets/logo.png" if data.startswith(b"\x89PNG") else "assets/logo.jpg"
         files[logo] = data
     return RenderedSite(SiteFacts.of(program), sources, files, logo)
+
+
+def _unbound_problems(sources: Sources) -> list[Problem]:
+    """Problems of the form files and pages that need no program to find, so a broken program.yaml hides none."""
+    from .formdefs import form_file_problems
+    from .pages import page_problems
+
+    problems = [p for path in sources.form_files().values() for p in form_file_problems(path, sources.display(path))]
+    return problems + page_problems(sources)[0]
 
 
 def _forms(program: Program, sources: Sources, cache: Cache | None) -> tuple[list[FormInfo], dict[str, bytes]]:

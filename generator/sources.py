@@ -66,6 +66,22 @@ class Sources:
         """Form definitions by form id."""
         return {Path(name).stem: path for name, path in self._merged("forms", "*.yaml").items() if "/" not in name}
 
+    def output_problem(self, target: Path) -> str | None:
+        """Why `target` must not receive a build's output, or None: never the program's folder or its sources.
+
+        Output in content/ or forms/ would be read back as pages or forms by the next build.
+        """
+        folder, root = target.resolve(), self.root.resolve()
+        if folder == root or folder in root.parents:
+            return f"{target} holds {self.display(self.program_file)}; choose another output folder"
+        for name in ("content", "forms"):
+            if folder == root / name or folder.is_relative_to(root / name):
+                return (
+                    f"{target} is inside the program's {name}/ folder, which the next build would read back; "
+                    "choose a folder outside content/ and forms/, such as site"
+                )
+        return None
+
     def display(self, path: Path) -> str:
         """A path as a coordinator should see it in messages: relative to the working folder when possible.
 

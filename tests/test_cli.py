@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -103,3 +104,17 @@ def test_new_reports_a_path_it_cannot_make(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["new", str(tmp_path / "afile" / "sub")])
     assert result.exit_code == 1
     assert "afile" in result.output and "Not a directory" in result.output
+
+
+@pytest.mark.parametrize("command", ["build", "forms", "export"])
+@pytest.mark.parametrize("inside", [".", "content", "forms/out", "content/site"])
+def test_output_inside_the_program_sources_is_refused(example_folder: Path, command: str, inside: str) -> None:
+    """Output in content/ or forms/ would be read back by the next build; the program folder holds the sources."""
+    target = (example_folder.parent / inside).resolve()
+    (example_folder.parent / "content").mkdir(exist_ok=True)
+    before = sorted(example_folder.parent.rglob("*"))
+    args = [command, "-p", str(example_folder)] + ([str(target)] if command == "export" else ["-o", str(target)])
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "choose" in result.output and "Traceback" not in result.output
+    assert sorted(example_folder.parent.rglob("*")) == before

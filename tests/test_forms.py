@@ -316,7 +316,14 @@ def test_bad_form_definitions_are_located(example_folder: Path) -> None:
     assert any(
         re.search(r"meeting-notes\.yaml:9:\d+: .*unknown field type 'txet'; did you mean 'text'\?", p) for p in found
     )
-    assert any(re.search(r"meeting-notes\.yaml:12:15: .*meeting_frequancy", p) for p in found), found
+    assert any(
+        re.search(
+            r"meeting-notes\.yaml:12:15: .*unknown placeholder: 'schedule' has no 'meeting_frequancy'; "
+            r"did you mean 'schedule\.meeting_frequency'\?",
+            p,
+        )
+        for p in found
+    ), found
 
 
 def test_duplicate_field_names_are_refused(example_folder: Path) -> None:
@@ -413,13 +420,13 @@ def test_malformed_values_are_located_not_raised(example_folder: Path) -> None:
         + "      - {type: text, name: [z], label: {a: 1}}\n",
     )
     assert any(
-        re.search(r"meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.type: expected one field type", p) for p in found
+        re.search(r"meeting-notes\.yaml:8:\d+: sections\.1\.fields\.1\.type: expected one field type", p) for p in found
     )
     assert any(
-        re.search(r"meeting-notes\.yaml:9:\d+: sections\.0\.fields\.1\.type: expected one field type", p) for p in found
+        re.search(r"meeting-notes\.yaml:9:\d+: sections\.1\.fields\.2\.type: expected one field type", p) for p in found
     )
-    assert any(re.search(r"meeting-notes\.yaml:10:\d+: sections\.0\.fields\.2\.name: ", p) for p in found)
-    assert any(re.search(r"meeting-notes\.yaml:10:\d+: sections\.0\.fields\.2\.label: ", p) for p in found)
+    assert any(re.search(r"meeting-notes\.yaml:10:\d+: sections\.1\.fields\.3\.name: ", p) for p in found)
+    assert any(re.search(r"meeting-notes\.yaml:10:\d+: sections\.1\.fields\.3\.label: ", p) for p in found)
 
 
 @pytest.mark.parametrize(
@@ -434,7 +441,7 @@ def test_malformed_values_are_located_not_raised(example_folder: Path) -> None:
 )
 def test_any_placeholder_failure_is_located(example_folder: Path, placeholder: str, message: str) -> None:
     (problem,) = _problems(example_folder, HEAD + f'      - {{type: text, name: x, label: "{placeholder}"}}\n')
-    assert re.fullmatch(rf".*meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.label: .*{message}.*", problem)
+    assert re.fullmatch(rf".*meeting-notes\.yaml:8:\d+: sections\.1\.fields\.1\.label: .*{message}.*", problem)
 
 
 def test_a_bad_top_level_key_hides_no_other_problem(example_folder: Path) -> None:
@@ -447,8 +454,8 @@ def test_a_bad_top_level_key_hides_no_other_problem(example_folder: Path) -> Non
         r"meeting-notes\.yaml:10:\d+: .*unknown field type 'txet'",
         r"meeting-notes\.yaml:11:\d+: .*duplicate field name 'meeting\.name'",
         r"meeting-notes\.yaml:13:15: .*meeting_frequancy",
-        r"meeting-notes\.yaml:14:\d+: sections\.1\.title: this key is required",
-        r"meeting-notes\.yaml:15:5: sections\.1\.titel: unknown key 'titel'; did you mean 'title'\?",
+        r"meeting-notes\.yaml:14:\d+: sections\.2\.title: this key is required",
+        r"meeting-notes\.yaml:15:5: sections\.2\.titel: unknown key 'titel'; did you mean 'title'\?",
     ):
         assert any(re.search(expected, p) for p in found), (expected, found)
 
@@ -459,18 +466,18 @@ LONG = "Meets with the mentor at least once every single month of the year, "
 @pytest.mark.parametrize(
     ("field", "clash"),
     [
-        ('{type: choice, name: c, label: C, options: ["Yes", "Yes!"]}', r"options\.1: options 'Yes' and 'Yes!'"),
-        ('{type: choice, name: c, label: C, options: ["é", "è"]}', r"options\.1: options 'é' and 'è'.* id 'e'"),
+        ('{type: choice, name: c, label: C, options: ["Yes", "Yes!"]}', r"options\.2: options 'Yes' and 'Yes!'"),
+        ('{type: choice, name: c, label: C, options: ["é", "è"]}', r"options\.2: options 'é' and 'è'.* id 'e'"),
         (
             f'{{type: checklist, name: c, label: C, options: ["{LONG}1", "{LONG}2"]}}',
-            r"options\.1: .*keep only its first 48 letters",
+            r"options\.2: .*keep only its first 48 letters",
         ),
-        ("{type: signature, roles: [Mentor, MENTOR]}", r"roles\.1: roles 'Mentor' and 'MENTOR'"),
+        ("{type: signature, roles: [Mentor, MENTOR]}", r"roles\.2: roles 'Mentor' and 'MENTOR'"),
     ],
 )
 def test_options_giving_the_same_name_are_refused(example_folder: Path, field: str, clash: str) -> None:
     (problem,) = _problems(example_folder, HEAD + f"      - {field}\n")
-    assert re.search(rf"meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.{clash}", problem), problem
+    assert re.search(rf"meeting-notes\.yaml:8:\d+: sections\.1\.fields\.1\.{clash}", problem), problem
 
 
 def test_list_items_with_one_id_are_refused_in_program_yaml(example_folder: Path) -> None:
@@ -481,7 +488,7 @@ def test_list_items_with_one_id_are_refused_in_program_yaml(example_folder: Path
         load(example_folder)
     found = [str(p) for p in caught.value.problems]
     assert any(
-        re.search(r"program\.yaml:\d+:5: rating_scale\.1: items 1 \('Poor'\) and 2 \('Poor!'\)", p) for p in found
+        re.search(r"program\.yaml:\d+:5: rating_scale\.2: items 1 \('Poor'\) and 2 \('Poor!'\)", p) for p in found
     )
     assert any(re.search(r"skills\.\d+: .*both have the id 'writing_effectively'", p) for p in found), found
 
@@ -501,7 +508,7 @@ def test_count_from_is_held_to_the_same_limit_as_count(example_folder: Path) -> 
     group = "      - {type: repeat, title: G, count_from: schedule.session_minutes, fields: [{type: heading, text: G}]}"
     (problem,) = _problems(example_folder, HEAD + group + "\n")
     assert re.fullmatch(
-        r".*meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.count_from: 'schedule\.session_minutes' is 60 in "
+        r".*meeting-notes\.yaml:8:\d+: sections\.1\.fields\.1\.count_from: 'schedule\.session_minutes' is 60 in "
         r"program\.yaml; a repeat takes 1 to 20 groups",
         problem,
     )
@@ -511,7 +518,7 @@ def test_count_from_is_held_to_the_same_limit_as_count(example_folder: Path) -> 
 def test_a_repeat_without_fields_is_refused(example_folder: Path, fields: str | None) -> None:
     given = f", fields: {fields}" if fields else ""
     (problem,) = _problems(example_folder, HEAD + f"      - {{type: repeat, title: Goal, count: 2{given}}}\n")
-    assert re.search(r"meeting-notes\.yaml:8:\d+: sections\.0\.fields\.0\.fields: a repeat needs `fields`", problem)
+    assert re.search(r"meeting-notes\.yaml:8:\d+: sections\.1\.fields\.1\.fields: a repeat needs `fields`", problem)
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
@@ -558,5 +565,36 @@ def test_text_too_long_for_a_page_is_a_located_problem(program_copy) -> None:
     path = program_copy(("  - Negotiating\n", "  - " + " ".join(["word"] * 2500) + "\n"))
     result = CliRunner().invoke(main, ["check", "-p", str(path)])
     assert result.exit_code == 1, result.output
-    assert "application.yaml:1:1: a text from program.yaml or this form is too long to fit on one page" in result.output
-    assert "Traceback" not in result.output
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "word word" in text)
+    expected = f"program.yaml:{line}:5: skills.15: this text (12,499 characters) is too long to fit on one page of the"
+    assert expected in result.output
+    assert "application.yaml" not in result.output and "Traceback" not in result.output
+
+
+def test_text_too_long_in_a_form_file_is_located_there(example_folder: Path) -> None:
+    long = " ".join(["word"] * 2500)
+    _override(
+        example_folder,
+        "meeting-notes",
+        HEAD + f"      - {{type: text, name: x, label: 'Say {{{{ program.short_name }}}} {long}'}}\n",
+    )
+    result = CliRunner().invoke(main, ["check", "-p", str(example_folder)])
+    assert result.exit_code == 1, result.output
+    assert (
+        "meeting-notes.yaml:8:38: sections.1.fields.1.label: this text (12,511 characters) is too long" in result.output
+    )
+
+
+def test_a_clash_in_a_program_yaml_list_is_blamed_on_program_yaml(example_folder: Path) -> None:
+    """Two criteria giving one id clash because of program.yaml, not because of the form that lists them."""
+    found = _problems(
+        example_folder,
+        HEAD + "      - {type: checklist, name: c, label: C, options_from: eligibility.mentors}\n",
+        ("  mentors:\n", "  mentors:\n    - Willing to travel\n    - Willing to travel!\n"),
+    )
+    line = next(i for i, text in enumerate(example_folder.read_text().splitlines(), 1) if "travel!" in text)
+    assert found == [
+        f"{example_folder}:{line}:7: eligibility.mentors.2: options 'Willing to travel' and 'Willing to travel!' both "
+        "have the id 'willing_to_travel', so they would share one field or button; make them differ in their letters "
+        "or digits (eligibility.mentors gives a form's options)"
+    ], found

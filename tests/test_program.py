@@ -78,7 +78,7 @@ def test_wrong_type(program_copy) -> None:
     [
         ("per_agreement: 3", "per_agreement: 0", "goals.per_agreement"),
         ("session_minutes: 60", "session_minutes: 9000", "schedule.session_minutes"),
-        ("offset_days: 350", "offset_days: 99999", "schedule.milestones.5.offset_days"),
+        ("offset_days: 350", "offset_days: 99999", "schedule.milestones.6.offset_days"),
     ],
 )
 def test_out_of_range_numbers(program_copy, old: str, new: str, key: str) -> None:
@@ -139,7 +139,7 @@ def test_a_logo_the_forms_cannot_draw_is_refused(program_copy, name: str, make, 
     [
         ("start: 2027-02-01", "start: 9999-12-01", "schedule.start: 9999-12-01 is out of range"),
         ("start: 2027-02-01", "start: 2107-01-01", "give a date between 1900 and 2100"),
-        ("duration_months: 12", "duration_months: on", "duration_months: expected a whole number but YAML read"),
+        ("duration_months: 12", "duration_months: on", "duration_months: 'on' is not a number (YAML reads it as true)"),
         ("per_agreement: 3", "per_agreement: '3'", "per_agreement: expected a whole number but got the text '3'"),
         ("start: 2027-02-01", "start: !!timestamp nope", "schedule.start: 'nope' is not a real date"),
         ("url: https://mentoring.dplw.example.gov/", "url: 'http://[::1'", "program.url: 'http://[::1' is not a web"),
@@ -165,7 +165,7 @@ def test_unknown_form_ids_in_forms_and_milestones(program_copy) -> None:
     found = problems_of(path)
     assert len(found) == 2
     assert any("forms.closure-evaluaton: no form 'closure-evaluaton'" in p and "closure-evaluation" in p for p in found)
-    assert any("schedule.milestones.2.forms.0: no form 'action-plans'" in p and "'action-plan'" in p for p in found)
+    assert any("schedule.milestones.3.forms.1: no form 'action-plans'" in p and "'action-plan'" in p for p in found)
 
 
 def test_missing_required_key(program_copy) -> None:
@@ -203,7 +203,7 @@ def test_non_utf8_file(tmp_path: Path) -> None:
     path = tmp_path / "program.yaml"
     path.write_bytes("program:\n  name: Caf\u00e9\n".encode("latin-1"))
     (problem,) = problems_of(path)
-    assert "program.yaml:2:" in problem and "not UTF-8" in problem
+    assert "program.yaml:2:12: byte 0xE9 is not UTF-8" in problem
 
 
 def test_top_level_list_is_refused(program_copy) -> None:
@@ -234,3 +234,123 @@ def test_keys_stay_as_written(program_copy) -> None:
     path = program_copy(("glossary:\n", "glossary:\n  yes: Agreement.\n  2027: The first program year.\n"))
     glossary = load_program(Sources(path)).glossary
     assert glossary["yes"] == "Agreement." and glossary["2027"] == "The first program year."
+
+
+def test_a_merge_key_may_be_overridden(program_copy) -> None:
+    """YAML 1.1 lets a mapping's own keys override what `<<: *anchor` brings in; only a key given twice is refused."""
+    path = program_copy(
+        ("  contact:\n    name: Dana Okafor\n", "  contact: &dana\n    name: Dana Okafor\n"),
+        ("glossary:\n", "other_contact: {<<: *dana, name: Sam Ortiz, name: Again}\nglossary:\n"),
+    )
+    found = problems_of(path)
+    line = line_of(path, "other_contact")
+    assert any(f":{line}:" in p and "other_contact.name: duplicate key" in p for p in found), found
+    assert not any("contact.name: duplicate" in p and f":{line}:" not in p for p in found), found
+
+
+def test_merge_overrides_load(program_copy) -> None:
+    path = program_copy(
+        ("  contact:\n    name: Dana Okafor\n", "  contact:\n    <<: &dana {name: Dana Okafor}\n    name: Sam Ortiz\n")
+    )
+    assert load_program(Sources(path)).program.contact.name == "Sam Ortiz"
+
+
+def test_deep_nesting_is_refused_at_its_place(program_copy) -> None:
+    (problem,) = problems_of(program_copy(text="program:\n  name: " + "[" * 5000 + "]" * 5000 + "\n"))
+    assert "program.yaml:2:" in problem and "nested too deeply" in problem and "alias" not in problem
+
+
+def test_aliases_that_expand_without_end_are_refused_early(program_copy) -> None:
+    laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    (problem,) = problems_of(program_copy(text=laughs))
+    assert "program.yaml:5:1: e: aliases (*name) here expand to more than 100,000 values" in problem
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "expected"),
+    [
+        ("title: Mentoring Program Coordinator", "title: Coordinator: Mentoring", "title:", "must be put in quotes"),
+        ("color: teal", "color: #1f5f5b", "color:", 'comment, so this key has no value; put it in quotes: "#1f5f5b"'),
+        ("  division: Office", "  division Office", "division", "this line has no ':' after its key"),
+        ("  - Negotiating\n", "  -\tNegotiating\n", "\tNegotiating", "a tab character; YAML indents with spaces only"),
+        ("session_minutes: 60", "session_minutes: 060", "session_minutes", "'060' starts with 0, which YAML reads as"),
+        ("session_minutes: 60", "session_minutes: 0o17", "session_minutes", "'0o17' is not a plain whole number"),
+        ("session_minutes: 60", "session_minutes: yes", "session_minutes", "'yes' is not a number (YAML reads it as"),
+        ("  name: Bridges Workplace", "  na\u200bme: Bridges Workplace", "Bridges Workplace", "invisible ZERO WIDTH"),
+        ("  agency: Department", "  \u0430gency: Department", "Department", "CYRILLIC SMALL LETTER A"),
+    ],
+)
+def test_common_slips_get_plain_advice_at_their_line(program_copy, old: str, new: str, where: str, expected: str):
+    path = program_copy((old, new))
+    found = problems_of(path)
+    line = line_of(path, where)
+    assert any(f"program.yaml:{line}:" in p and expected in p for p in found), found
+
+
+def test_a_look_alike_key_is_named_and_the_right_one_given(program_copy) -> None:
+    path = program_copy(("  agency: Department", "  \u0430gency: Department"))
+    (unknown,) = [p for p in problems_of(path) if "unknown key" in p]
+    assert "unknown key '\\u0430gency'" in unknown and "type it again as 'agency'" in unknown
+
+
+def test_cross_field_checks_run_despite_a_type_error_elsewhere(program_copy) -> None:
+    """A wrong type in one key hides no duplicate milestone id, unknown form or missing logo elsewhere."""
+    path = program_copy(
+        ("session_minutes: 60", "session_minutes: sixty"),
+        ("    - id: midpoint\n", "    - id: first-meeting\n"),
+        ("forms: [action-plan]", "forms: [action-plans]"),
+        ("  # logo: logo.png", "  logo: missing.png"),
+        ("  closure-evaluation:\n    enabled: true", "  closure-evaluaton:\n    enabled: true"),
+    )
+    found = problems_of(path)
+    assert len(found) == 5, found
+    first = line_of(path, "- id: first-meeting")
+    again = line_of(path, "title: Mid-point review") - 1
+    assert any(
+        f"program.yaml:{again}:11: schedule.milestones.5.id: milestone id 'first-meeting' is also the id of "
+        f"milestone 2 (line {first})" in p
+        for p in found
+    ), found
+    assert any("schedule.milestones.3.forms.1: no form 'action-plans'" in p for p in found)
+    assert any("forms.closure-evaluaton: no form" in p for p in found)
+    assert any("program.logo: no file 'missing.png'" in p for p in found)
+
+
+@pytest.mark.parametrize(
+    ("replacements", "where", "expected"),
+    [
+        (
+            [("offset_days: 350", "offset_days: 400")],
+            "offset_days: 400",
+            "schedule.milestones.6.offset_days: this milestone falls on 2028-03-07, after the program ends on "
+            "2028-01-31 (schedule.start plus duration_months); make offset_days at most 364",
+        ),
+        (
+            [("forms: [action-plan]", "forms: [action-plan, action-plan]")],
+            "forms: [action-plan, action-plan]",
+            "schedule.milestones.3.forms.2: form 'action-plan' is listed twice here; delete one",
+        ),
+        (
+            [("application_deadline: 2027-01-11", "application_deadline: 2027-03-01")],
+            "application_deadline",
+            "eligibility.application_deadline: the application deadline 2027-03-01 falls after the program starts on "
+            "2027-02-01",
+        ),
+    ],
+)
+def test_inconsistent_dates_and_milestone_forms_are_refused(program_copy, replacements, where: str, expected: str):
+    path = program_copy(*replacements)
+    (problem,) = problems_of(path)
+    assert f"program.yaml:{line_of(path, where)}:" in problem and expected in problem, problem
+
+
+def test_a_disabled_form_named_in_a_milestone_is_a_located_warning(program_copy, caplog) -> None:
+    """Disabling a form drops it everywhere (documented), so it is allowed; but not silently."""
+    path = program_copy(("  closure-evaluation:\n    enabled: true", "  closure-evaluation:\n    enabled: false"))
+    with caplog.at_level("WARNING", logger="mkdocs.plugins.handbook"):
+        load_program(Sources(path))
+    (warning,) = [r.getMessage() for r in caplog.records]
+    line = line_of(path, "forms: [closure-evaluation")
+    assert f"program.yaml:{line}:15: schedule.milestones.6.forms.1: form 'closure-evaluation' is disabled" in warning

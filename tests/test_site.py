@@ -328,3 +328,28 @@ def test_export_replaces_only_an_earlier_export(tmp_path: Path) -> None:
     for _ in range(2):
         result = runner.invoke(main, ["export", "-p", str(EXAMPLE), str(again)])
         assert result.exit_code == 0, result.output
+
+
+def test_a_broken_program_hides_no_problem_in_forms_or_pages(program_copy) -> None:
+    """YAML, keys and placeholder syntax in forms/, and template syntax in content/, need no program to check."""
+    path = program_copy(("session_minutes: 60", "session_minutes: sixty"))
+    (path.parent / "forms").mkdir()
+    (path.parent / "forms" / "meeting-notes.yaml").write_text(
+        "title: Notes\ndescription: Notes.\nwho: Mentee\ncolour: teal\nsections:\n  - id: s\n    title: S\n"
+        "    fields:\n      - {type: text, name: a, label: 'Meet {{ schedule.meeting_frequency }'}\n",
+        encoding="utf-8",
+    )
+    (path.parent / "forms" / "action-plan.yaml").write_text("title: [Plan\n", encoding="utf-8")
+    (path.parent / "content").mkdir()
+    (path.parent / "content" / "roles.md").write_text("# Roles\n\n{% if %}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "-p", str(path)])
+    assert result.exit_code == 1
+    for expected in (
+        "program.yaml:",
+        "meeting-notes.yaml:4:1: colour: unknown key 'colour'",
+        "meeting-notes.yaml:9:",
+        "sections.1.fields.1.label: placeholder syntax error",
+        "action-plan.yaml:2:1: YAML syntax error",
+        "roles.md:3:1: ",
+    ):
+        assert expected in result.output, (expected, result.output)

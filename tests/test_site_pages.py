@@ -76,11 +76,49 @@ def test_every_broken_page_is_reported_with_file_and_line(program_copy) -> None:
     with pytest.raises(InputError) as caught:
         render_pages(program, sources, FORMS)
     found = {(Path(p.file).name, p.line): p.message for p in caught.value.problems}
-    assert "has no attribute 'nmae'" in found[("index.md", 3)]
+    assert found[("index.md", 3)] == "'program' has no 'nmae'; did you mean 'program.name'?"
     assert found[("journey.md", 5)] == "'milestons' is undefined; did you mean 'milestones'?"
     assert ("roles.md", 3) in found
-    assert "has no attribute 'titel'" in found[("part.md", 2)]  # the included file, not the page including it
+    assert found[("part.md", 2)] == "'form('action-plan')' has no 'titel'; did you mean 'form('action-plan').title'?"
     assert {Path(p.file).resolve().parent for p in caught.value.problems} == {(sources.root / "content").resolve()}
+
+
+def test_include_loops_are_located_not_a_recursion_error(program_copy) -> None:
+    program, sources = _with_content(
+        program_copy,
+        {
+            "self.md": "# Self\n\n{% include 'self.md' %}\n",
+            "a.md": "# A\n{% include 'b.md' %}\n",
+            "b.md": "# B\n\n\n{% include 'a.md' %}\n",
+        },
+    )
+    with pytest.raises(InputError) as caught:
+        render_pages(program, sources, FORMS)
+    found = {(Path(p.file).name, p.line): p.message for p in caught.value.problems}
+    assert len(found) == 2, found
+    assert found[("self.md", 3)].startswith("an include loop: self.md includes self.md, without end")
+    assert found[("b.md", 4)].startswith("an include loop: a.md includes b.md includes a.md, without end")
+
+
+def test_a_missing_include_names_the_including_page_and_the_pages_there_are(program_copy) -> None:
+    program, sources = _with_content(program_copy, {"sessions.md": "# Sessions\n\n{% include 'prat.md' %}\n"})
+    with pytest.raises(InputError) as caught:
+        render_pages(program, sources, FORMS)
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("content/sessions.md") and problem.line == 3
+    assert problem.message.startswith("this line includes 'prat.md', but content/ has no such page; the pages are: ")
+    assert "sessions.md" in problem.message and "index.md" in problem.message
+
+
+def test_a_page_not_in_utf8_is_located_at_its_first_bad_byte(program_copy) -> None:
+    program, sources = _program(program_copy)
+    (sources.root / "content").mkdir()
+    (sources.root / "content" / "roles.md").write_bytes("# Roles\n\nThe caf\u00e9 meeting\n".encode("latin-1"))
+    with pytest.raises(InputError) as caught:
+        render_pages(program, sources, FORMS)
+    (problem,) = caught.value.problems
+    assert (Path(problem.file).name, problem.line, problem.column) == ("roles.md", 3, 8)
+    assert "byte 0xE9 is not UTF-8" in problem.message
 
 
 def test_calendar_is_deterministic_and_honours_source_date_epoch(program_copy, monkeypatch) -> None:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import functools
 import logging
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 
 from ..problems import Problem
-from ..yamlsource import Loc, parse_yaml
+from ..yamlsource import parse_yaml, strings
 from . import styles as st
 
 LOG = logging.getLogger("mkdocs.plugins.handbook")
@@ -41,22 +40,11 @@ def unshowable(text: str) -> list[str]:
     return list(found)
 
 
-def _strings(data: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    if isinstance(data, str):
-        yield loc, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*loc, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, (*loc, index))
-
-
 def glyph_problems(path: Path, display: str) -> list[Problem]:
     """One problem per key holding characters the fonts lack, located where the value starts."""
     located = parse_yaml(path, display)
     problems = []
-    for loc, text in _strings(located.data, ()):
+    for loc, text in strings(located.data):
         chars = unshowable(text)
         if chars:
             shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars[:5]) + (" ..." if len(chars) > 5 else "")
