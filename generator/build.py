@@ -1,22 +1,15 @@
 """`handbook build` and `handbook serve`: MkDocs driven through its Python API, never writing into content/.
 
-A build goes to a temporary folder beside the target and is swapped in only when it succeeded, so a failed or
-interrupted build leaves the last good site in place. On Linux the swap is one atomic exchange, so there is no
-moment without a site; elsewhere it is two renames, and the next build repairs what a kill between them left.
+The site is written through `output.replacing`: whole or not at all, one build at a time.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
-import functools
 import logging
 import os
-import shutil
-import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -24,13 +17,12 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from .mkdocs_plugin import PROGRAM_ENV, SITE_MARKER, HandbookPlugin
+from .output import replacing
 from .problems import InputError, Problem
 from .site import RenderedSite, render_site
 from .siteconfig import config_file
 from .sources import Sources
 
-_NEW, _OLD = ".new-", ".old-"
-_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
 _LOG_HANDLER = logging.StreamHandler()
 
 
@@ -39,83 +31,6 @@ def _empty_docs_dir() -> Iterator[str]:
     """docs_dir for MkDocs' checks: the plugin supplies every page from the program's sources instead."""
     with tempfile.TemporaryDirectory(prefix="handbook-docs-") as folder:
         yield folder
-
-
-def _recover(target: Path) -> None:
-    """Finish what an interrupted swap left: put a set-aside site back if none is in place; drop stale folders."""
-    leftovers = sorted(target.parent.glob(f".{target.name}{_OLD}*")) if target.parent.is_dir() else []
-    if leftovers and not target.exists():
-        leftovers.pop().rename(target)
-    for folder in [*leftovers, *target.parent.glob(f".{target.name}{_NEW}*")]:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-class OutputError(Exception):
-    """The output folder is one a build must not replace."""
-
-
-def _check_replaceable(target: Path, sources: Sources, marker: str) -> None:
-    """Refuse to swap away anything but an earlier output: never the program's folder, never an unrelated folder."""
-    if target == sources.root.resolve() or target in sources.root.resolve().parents:
-        raise OutputError(f"{target} holds {sources.display(sources.program_file)}; choose another output folder")
-    if (target / "program.yaml").exists():
-        raise OutputError(f"{target} holds a program.yaml; choose another output folder")
-    if target.is_dir() and any(target.iterdir()) and not (target / marker).exists():
-        raise OutputError(f"{target} is not empty and has no {marker} from an earlier run; choose another folder")
-
-
-@functools.cache
-def _renameat2() -> Callable[..., int] | None:
-    """Linux's renameat2(2) from libc, or None where there is none (other systems, old C libraries)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        call = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return None
-    call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    call.restype = ctypes.c_int
-    return call
-
-
-def exchange(a: Path, b: Path) -> bool:
-    """Swap two existing paths in one atomic step; False when the system or file system cannot, so rename instead."""
-    call = _renameat2()
-    if call is None:
-        return False
-    if call(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False
-    raise OSError(code, os.strerror(code), str(b))
-
-
-@contextlib.contextmanager
-def replacing(target: Path, sources: Sources, marker: str) -> Iterator[Path]:
-    """A fresh folder to fill; on success it replaces `target` (swapped in one step, or old out then new in).
-
-    Only a missing or empty folder, or one holding `marker` (what an earlier run wrote), is replaced.
-    """
-    target = target.resolve()
-    _check_replaceable(target, sources, marker)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _recover(target)
-    new = Path(tempfile.mkdtemp(prefix=f".{target.name}{_NEW}", dir=target.parent))
-    new.chmod(0o755)  # mkdtemp makes it private; a published site must be readable by the web server
-    try:
-        yield new
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        raise
-    if target.exists() and exchange(new, target):
-        shutil.rmtree(new, ignore_errors=True)  # now the old site; a kill here leaves a .new- folder to _recover
-        return
-    old = new.with_name(new.name.replace(_NEW, _OLD))
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def show_mkdocs_log(level: int) -> None:

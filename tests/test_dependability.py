@@ -18,9 +18,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 import generator.forms
-from generator.build import build_site, exchange
+from generator.build import build_site
 from generator.cache import FOLDER
 from generator.cli import main
+from generator.output import exchange
 from generator.program import load_program
 from generator.sources import Sources
 
