@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import multiprocessing
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 from .formdefs import FormDef, load_form, ordered_ids
 from .model import Program
@@ -12,7 +15,15 @@ from .pdf.glyphs import warn_missing_glyphs
 from .problems import InputError, Problem
 from .sources import Sources
 
-__all__ = ["FormDef", "FormInfo", "form_infos", "load_form_definitions", "render_form", "render_forms"]
+__all__ = [
+    "FormDef",
+    "FormInfo",
+    "form_infos",
+    "load_form_definitions",
+    "render_form",
+    "render_forms",
+    "render_in_background",
+]
 
 
 @dataclass(frozen=True)
@@ -77,3 +88,61 @@ def render_forms(program: Program, sources: Sources) -> dict[str, bytes]:
     forms = load_form_definitions(program, sources)
     warn_unprintable(sources, forms)
     return {form_id: render_form(program, form, sources) for form_id, form in forms.items()}
+
+
+def render_in_background(
+    program: Program, forms: dict[str, FormDef], sources: Sources, form_ids: list[str]
+) -> Callable[[], dict[str, bytes]]:
+    """Start rendering these forms in two forked processes; the function returned waits for their PDFs.
+
+    The PDFs are most of a cold build's own work and need nothing else of it, so the build renders pages and the
+    calendar meanwhile, and on two cores the forms take half the time. Where fork is unsafe or missing (another
+    thread running, as under `handbook serve`; Windows) or there is little to do, the function renders them itself.
+    A worker that fails other than with an InputError leaves its forms to the parent, so errors surface as usual.
+    """
+    shares = [share for share in (form_ids[0::2], form_ids[1::2]) if share]
+    if len(shares) < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: {form_id: render_form(program, forms[form_id], sources) for form_id in form_ids}
+    context = multiprocessing.get_context("fork")
+    workers = []
+    for share in shares:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_render_share, args=(sender, program, forms, sources, share), daemon=True)
+        process.start()
+        sender.close()
+        workers.append((process, receiver, share))
+
+    def results() -> dict[str, bytes]:
+        pdfs: dict[str, bytes] = {}
+        problems: list[Problem] = []
+        for process, receiver, share in workers:
+            try:
+                kind, value = receiver.recv()
+            except EOFError:
+                kind, value = "failed", None
+            finally:
+                receiver.close()
+                process.join()
+            if kind == "pdfs":
+                pdfs.update(value)
+            elif kind == "problems":
+                problems += value
+            else:
+                pdfs.update({form_id: render_form(program, forms[form_id], sources) for form_id in share})
+        if problems:
+            raise InputError(problems)
+        return {form_id: pdfs[form_id] for form_id in form_ids}
+
+    return results
+
+
+def _render_share(
+    sender: Connection, program: Program, forms: dict[str, FormDef], sources: Sources, share: list[str]
+) -> None:
+    """A worker's part: its forms' PDFs, or the problems found, or word that it failed (the parent then renders)."""
+    try:
+        sender.send(("pdfs", {form_id: render_form(program, forms[form_id], sources) for form_id in share}))
+    except InputError as exc:
+        sender.send(("problems", exc.problems))
+    except Exception:
+        sender.send(("failed", None))

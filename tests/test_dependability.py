@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -40,14 +40,33 @@ def tree(folder: Path) -> dict[str, str]:
     }
 
 
+class Renders:
+    """The ids of the forms the real renderer is asked for, in order, in this process or a forked worker."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+
+    def add(self, form_id: str) -> None:
+        with self.log.open("a", encoding="utf-8") as out:  # one short append: whole lines from any process
+            out.write(form_id + "\n")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.log.read_text(encoding="utf-8").split() if self.log.exists() else [])
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == other
+
+    def clear(self) -> None:
+        self.log.unlink(missing_ok=True)
+
+
 @pytest.fixture
-def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The ids of the forms the real renderer is asked for, in order."""
-    calls: list[str] = []
+def renders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Renders:
+    calls = Renders(tmp_path / "renders.log")
     real: Callable[..., bytes] = generator.forms.render_form
 
     def counting(program, form, sources) -> bytes:  # type: ignore[no-untyped-def]
-        calls.append(form.id)
+        calls.add(form.id)
         return real(program, form, sources)
 
     monkeypatch.setattr(generator.forms, "render_form", counting)

@@ -560,3 +560,9 @@ def test_text_too_long_for_a_page_is_a_located_problem(program_copy) -> None:
     assert result.exit_code == 1, result.output
     assert "application.yaml:1:1: a text from program.yaml or this form is too long to fit on one page" in result.output
     assert "Traceback" not in result.output
+    # A build renders forms in worker processes: their problems come back just the same, from both applications.
+    built = CliRunner().invoke(main, ["build", "-p", str(path), "-o", str(path.parent / "site")])
+    assert built.exit_code == 1, built.output
+    assert "mentor-application.yaml:1:1: a text from program.yaml" in built.output, built.output
+    assert "mentee-application.yaml:1:1: a text from program.yaml" in built.output, built.output
+    assert not (path.parent / "site").exists()
