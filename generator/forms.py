@@ -120,6 +120,10 @@ def render_in_background(
                 kind, value = receiver.recv()
             except EOFError:
                 kind, value = "failed", None
+            except BaseException:  # Ctrl-C or SIGTERM: stop the workers rather than wait for them
+                for other, _, _ in workers:
+                    other.terminate()
+                raise
             finally:
                 receiver.close()
                 process.join()

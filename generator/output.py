@@ -107,9 +107,14 @@ def locked(path: Path, what: Path) -> Iterator[None]:
         os.close(fd)
 
 
+_VOLUME_ENTRIES = frozenset({"lost+found", "System Volume Information", "$RECYCLE.BIN", ".Trashes", ".fseventsd"})
+"""What file systems and operating systems keep at a volume's root: a mount point holding only these is empty."""
+
+
 def _ours(name: str) -> bool:
-    """Our own entries inside a target filled in place, which never count as its content."""
-    return name == LOCK or name.startswith(IN_PLACE_NEW)
+    """Entries that never count as a target's content, nor are removed from it: our lock and temporary folder
+    inside a target filled in place, and a volume's own entries."""
+    return name == LOCK or name.startswith(IN_PLACE_NEW) or name in _VOLUME_ENTRIES
 
 
 def _recover(target: Path) -> None:

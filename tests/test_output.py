@@ -122,7 +122,9 @@ def _builds_in_place(program_file: Path, tmp_path: Path, site: Path) -> None:
 
 def test_an_empty_mount_point_is_built_into_in_place(program_copy, tmp_path: Path) -> None:
     with mounted(tmp_path / "site", "-t", "tmpfs", "-o", "size=64m", "none") as site:
+        (site / "lost+found").mkdir()  # as on a freshly made ext4 volume: the volume's, neither content nor ours
         _builds_in_place(program_copy(), tmp_path, site)
+        assert (site / "lost+found").is_dir()
 
 
 def test_a_folder_that_cannot_be_renamed_is_filled_in_place(program_copy, tmp_path: Path) -> None:
