@@ -9,21 +9,20 @@ import contextlib
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
 from .mkdocs_plugin import PROGRAM_ENV, SITE_MARKER, HandbookPlugin
 from .output import replacing
-from .problems import InputError, Problem
-from .site import RenderedSite, render_site
+from .problems import InputError, Problem, show_mkdocs_log
+from .site import RenderedSite, render_site, start_render
 from .siteconfig import config_file
 from .sources import Sources
-
-_LOG_HANDLER = logging.StreamHandler()
 
 
 @contextlib.contextmanager
@@ -33,36 +32,22 @@ def _empty_docs_dir() -> Iterator[str]:
         yield folder
 
 
-def show_mkdocs_log(level: int) -> None:
-    """Print MkDocs' messages as its own CLI would (broken links; for serve, where it serves and what it rebuilds)."""
-    logger = logging.getLogger("mkdocs")
-    if _LOG_HANDLER not in logger.handlers:
-        _LOG_HANDLER.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        logger.addHandler(_LOG_HANDLER)
-    logger.setLevel(level)
-
-
 def _mkdocs_problem(sources: Sources, config: Path, message: str) -> InputError:
     return InputError([Problem(sources.display(config), 1, 1, "", message)])
 
 
-def build_into(site: RenderedSite, site_dir: Path, config_path: Path) -> None:
-    """Run MkDocs on a rendered site with the mkdocs.yml `config_file` gave, writing into site_dir."""
-    sources = site.sources
-    with _empty_docs_dir() as docs_dir:
-        try:
-            config = load_config(str(config_path), docs_dir=docs_dir, site_dir=str(site_dir))
-        except Abort as exc:
-            raise _mkdocs_problem(sources, config_path, f"MkDocs refused its configuration: {exc}") from None
-        plugin = config.plugins.get("handbook")
-        if not isinstance(plugin, HandbookPlugin):
-            message = "the `handbook` plugin is missing from `plugins:`; add it after `search`"
-            raise _mkdocs_problem(sources, config_path, message)
-        plugin.use(site)
-        try:
-            mkdocs_build(config)
-        except Abort as exc:
-            raise _mkdocs_problem(sources, config_path, f"MkDocs failed: {exc}") from None
+def _load_config(sources: Sources, config_path: Path, docs_dir: str) -> tuple[MkDocsConfig, HandbookPlugin]:
+    """MkDocs' configuration with its plugins and theme loaded, and our plugin; site_dir is set once known."""
+    placeholder = f"{docs_dir}-site"  # neither inside docs_dir nor holding it, as MkDocs' checks require
+    try:
+        config = load_config(str(config_path), docs_dir=docs_dir, site_dir=placeholder)
+    except Abort as exc:
+        raise _mkdocs_problem(sources, config_path, f"MkDocs refused its configuration: {exc}") from None
+    plugin = config.plugins.get("handbook")
+    if not isinstance(plugin, HandbookPlugin):
+        message = "the `handbook` plugin is missing from `plugins:`; add it after `search`"
+        raise _mkdocs_problem(sources, config_path, message)
+    return config, plugin
 
 
 def build_site(program_file: Path, out_dir: Path, *, use_cache: bool = True) -> RenderedSite:
@@ -70,10 +55,23 @@ def build_site(program_file: Path, out_dir: Path, *, use_cache: bool = True) -> 
 
     Two builds of the same inputs give the same bytes, with or without SOURCE_DATE_EPOCH.
     """
-    site = render_site(Sources(program_file), use_cache=use_cache)
-    config_path = config_file(site.sources)  # refused before anything is written, or MkDocs reads it
-    with replacing(out_dir, site.sources, SITE_MARKER) as new:
-        build_into(site, new, config_path)
+    sources = Sources(program_file)
+    return build_started(start_render(sources, use_cache=use_cache), sources, out_dir)
+
+
+def build_started(rendering: Callable[[], RenderedSite], sources: Sources, out_dir: Path) -> RenderedSite:
+    """Build the site a `start_render` call is rendering: MkDocs loads its plugins and theme meanwhile."""
+    config_path = config_file(sources)  # refused before anything is written, or MkDocs reads it
+    with _empty_docs_dir() as docs_dir:
+        config, plugin = _load_config(sources, config_path, docs_dir)
+        site = rendering()
+        with replacing(out_dir, sources, SITE_MARKER) as new:
+            config.site_dir = str(new)
+            plugin.use(site)
+            try:
+                mkdocs_build(config)
+            except Abort as exc:
+                raise _mkdocs_problem(sources, config_path, f"MkDocs failed: {exc}") from None
     return site
 
 

@@ -175,12 +175,19 @@ def build(program_file: Path, out_dir: Path, no_cache: bool) -> None:
     """Build the handbook site and its PDF forms into a folder ready to publish."""
     import logging
 
-    from .build import build_site, show_mkdocs_log
-    from .output import OutputError
+    from .problems import show_mkdocs_log
+    from .site import start_render
+    from .sources import Sources
 
     show_mkdocs_log(logging.WARNING)
+    sources = Sources(program_file)
+    rendering = start_render(sources, use_cache=not no_cache)  # forms and pages render while MkDocs loads
+
+    from .build import build_started
+    from .output import OutputError
+
     try:
-        site = build_site(program_file, out_dir, use_cache=not no_cache)
+        site = build_started(rendering, sources, out_dir)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     pdfs = sum(1 for path in site.files if path.startswith("forms/") and path.endswith(".pdf"))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 
+from .background import in_background
 from .formdefs import FormDef, load_form, ordered_ids
 from .model import Program
 from .pdf import render_pdf
@@ -93,46 +92,23 @@ def render_forms(program: Program, sources: Sources) -> dict[str, bytes]:
 def render_in_background(
     program: Program, forms: dict[str, FormDef], sources: Sources, form_ids: list[str]
 ) -> Callable[[], dict[str, bytes]]:
-    """Start rendering these forms in two forked processes; the function returned waits for their PDFs.
+    """Start rendering these forms in two forked processes, one per core; the function returned gives their PDFs.
 
-    The PDFs are most of a cold build's own work and need nothing else of it, so the build renders pages and the
-    calendar meanwhile, and on two cores the forms take half the time. Where fork is unsafe or missing (another
-    thread running, as under `handbook serve`; Windows) or there is little to do, the function renders them itself.
-    A worker that fails other than with an InputError leaves its forms to the parent, so errors surface as usual.
+    The PDFs are most of a cold build's own work and need nothing else of it, so the build renders pages meanwhile.
     """
     shares = [share for share in (form_ids[0::2], form_ids[1::2]) if share]
-    if len(shares) < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(shares) < 2:
         return lambda: {form_id: render_form(program, forms[form_id], sources) for form_id in form_ids}
-    context = multiprocessing.get_context("fork")
-    workers = []
-    for share in shares:
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_render_share, args=(sender, program, forms, sources, share), daemon=True)
-        process.start()
-        sender.close()
-        workers.append((process, receiver, share))
+    workers = [in_background(functools.partial(_render_share, program, forms, sources, share)) for share in shares]
 
     def results() -> dict[str, bytes]:
         pdfs: dict[str, bytes] = {}
         problems: list[Problem] = []
-        for process, receiver, share in workers:
+        for worker in workers:
             try:
-                kind, value = receiver.recv()
-            except EOFError:
-                kind, value = "failed", None
-            except BaseException:  # Ctrl-C or SIGTERM: stop the workers rather than wait for them
-                for other, _, _ in workers:
-                    other.terminate()
-                raise
-            finally:
-                receiver.close()
-                process.join()
-            if kind == "pdfs":
-                pdfs.update(value)
-            elif kind == "problems":
-                problems += value
-            else:
-                pdfs.update({form_id: render_form(program, forms[form_id], sources) for form_id in share})
+                pdfs.update(worker())
+            except InputError as exc:
+                problems += exc.problems
         if problems:
             raise InputError(problems)
         return {form_id: pdfs[form_id] for form_id in form_ids}
@@ -140,13 +116,5 @@ def render_in_background(
     return results
 
 
-def _render_share(
-    sender: Connection, program: Program, forms: dict[str, FormDef], sources: Sources, share: list[str]
-) -> None:
-    """A worker's part: its forms' PDFs, or the problems found, or word that it failed (the parent then renders)."""
-    try:
-        sender.send(("pdfs", {form_id: render_form(program, forms[form_id], sources) for form_id in share}))
-    except InputError as exc:
-        sender.send(("problems", exc.problems))
-    except Exception:
-        sender.send(("failed", None))
+def _render_share(program: Program, forms: dict[str, FormDef], sources: Sources, share: list[str]) -> dict[str, bytes]:
+    return {form_id: render_form(program, forms[form_id], sources) for form_id in share}

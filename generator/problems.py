@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
+_LOG_HANDLER = logging.StreamHandler()
 
 
 @dataclass(frozen=True, order=True)
@@ -24,3 +27,13 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def show_mkdocs_log(level: int) -> None:
+    """Print MkDocs' messages (ours among them) as its own CLI would: broken links, unprintable text, for serve where
+    it serves and what it rebuilds. Set before a build forks its workers, so their warnings print alike."""
+    logger = logging.getLogger("mkdocs")
+    if _LOG_HANDLER not in logger.handlers:
+        _LOG_HANDLER.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(_LOG_HANDLER)
+    logger.setLevel(level)

@@ -6,11 +6,13 @@ it to disk; neither needs to know how it was made, and this module needs no MkDo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .background import in_background
 from .cache import FOLDER, Cache, build_digest, digest, pack, unpack
 from .dates import build_epoch
 from .formats import HEX, LANGUAGE, MATERIAL_COLORS, URL_CHARACTERS
@@ -72,18 +74,31 @@ def render_site(sources: Sources, *, use_cache: bool = True) -> RenderedSite:
     With the cache, unchanged inputs give the last result without rendering (or importing the renderers), and
     unchanged forms keep their PDFs when only pages or other forms changed.
     """
+    return start_render(sources, use_cache=use_cache)()
+
+
+def start_render(sources: Sources, *, use_cache: bool = True) -> Callable[[], RenderedSite]:
+    """`render_site` begun: a cached render is ready at once, any other renders in a forked process meanwhile.
+
+    The cache is looked up here, not in the worker, so a cached rebuild neither forks nor loads a renderer.
+    """
     cache = Cache(sources.root / FOLDER) if use_cache else None
     if cache is None:
-        return _render(sources, None)
+        return in_background(functools.partial(_render, sources, None))
     try:
         key = _site_key(sources)
-    except OSError:
-        return _render(sources, None)  # an unreadable input: the render reports it where it belongs
+    except OSError:  # an unreadable input: the render reports it where it belongs
+        return in_background(functools.partial(_render, sources, None))
     site = _cached_site(cache.get(key), sources)
-    if site is None:
-        site = _render(sources, cache)
-        cache.put(key, _packed_site(site))
-        cache.prune()
+    if site is not None:
+        return lambda: site
+    return in_background(functools.partial(_render_and_store, sources, cache, key))
+
+
+def _render_and_store(sources: Sources, cache: Cache, key: str) -> RenderedSite:
+    site = _render(sources, cache)
+    cache.put(key, _packed_site(site))
+    cache.prune()
     return site
 
 

@@ -80,7 +80,7 @@ def test_sigterm_during_a_build_leaves_the_last_site_and_no_temporary_folder(pro
     build_site(program_file, site)
     before = tree(site)
     command = handbook("build", "--no-cache", "-p", str(program_file), "-o", str(site))
-    for delay in (0.0, 0.3, 0.8):
+    for delay in (0.0, 0.15, 0.3):  # MkDocs takes a second or more to fill the folder
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
         while not list(tmp_path.glob(".site.new-*")) and process.poll() is None and time.monotonic() < deadline:
