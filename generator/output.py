@@ -303,7 +303,8 @@ def write_forms(folder: Path, pdfs: dict[str, bytes]) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         with locked(folder / LOCK, folder):
-            for stale in folder.glob(".*.pdf.*.tmp"):  # left by a killed run: the lock says none is writing
+            # Left by a killed run (the lock says none is writing): a PDF's or the manifest's temporary file.
+            for stale in [*folder.glob(".*.pdf.*.tmp"), *folder.glob(f".{FORMS_MANIFEST}.*.tmp")]:
                 stale.unlink()
             manifest = _manifest(folder)
             files = {f"{form_id}.pdf": data for form_id, data in pdfs.items()}

@@ -184,6 +184,7 @@ def test_forms_never_overwrite_a_pdf_they_did_not_write(blank_forms: dict[str, P
     assert (folder / "mentor-application.pdf").read_bytes() == filled
 
     (folder / "mentor-application.pdf").unlink()
+    (folder / ".action-plan.pdf.k1ll3d.tmp").write_bytes(b"%PDF-1.7 half")  # what a killed run leaves; cleared
     for _ in range(2):  # the second run replaces what the first wrote
         result = CliRunner().invoke(main, ["forms", "-o", str(folder)])
         assert result.exit_code == 0, result.output
