@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -63,6 +64,28 @@ def reports_input_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _terminated(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not cut the cleanup short
+    raise SystemExit(128 + signum)
+
+
+def stops_cleanly(command: F) -> F:
+    """End on SIGTERM (`kill`, a service manager, a CI time limit) as on Ctrl-C: through every cleanup.
+
+    Python's default is to die on the spot, which would leave a build's temporary folder beside the site.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        previous = signal.signal(signal.SIGTERM, _terminated)
+        try:
+            return command(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    return wrapper  # type: ignore[return-value]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handbook")
 def main() -> None:
@@ -117,9 +140,14 @@ def schema() -> None:
 @program_option
 @output_option("pdf", "Folder to write <form-id>.pdf into (created if missing).")
 @reports_input_errors
+@stops_cleanly
 def forms(program_file: Path, out_dir: Path) -> None:
-    """Write a fillable PDF for every enabled form into the output folder."""
+    """Write a fillable PDF for every enabled form into the output folder.
+
+    A PDF already there is replaced only if an earlier `handbook forms` wrote it and it is unchanged since.
+    """
     from .forms import render_forms
+    from .output import OutputError, write_forms
     from .program import load_program
     from .sources import Sources
 
@@ -128,10 +156,11 @@ def forms(program_file: Path, out_dir: Path) -> None:
     if refusal:
         raise click.ClickException(refusal)
     pdfs = render_forms(load_program(sources), sources)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for form_id, pdf in pdfs.items():
-        path = out_dir / f"{form_id}.pdf"
-        path.write_bytes(pdf)
+    try:
+        written = write_forms(out_dir, pdfs)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in written:
         click.echo(path)
 
 
@@ -144,15 +173,25 @@ def forms(program_file: Path, out_dir: Path) -> None:
     help="Render every page and PDF afresh, ignoring and not updating .handbook-cache/ beside program.yaml.",
 )
 @reports_input_errors
+@stops_cleanly
 def build(program_file: Path, out_dir: Path, no_cache: bool) -> None:
     """Build the handbook site and its PDF forms into a folder ready to publish."""
     import logging
 
-    from .build import OutputError, build_site, show_mkdocs_log
+    from .output import OutputError, check_output
+    from .problems import show_mkdocs_log
+    from .site import start_render
+    from .sources import Sources
 
     show_mkdocs_log(logging.WARNING)
+    sources = Sources(program_file)
     try:
-        site = build_site(program_file, out_dir, use_cache=not no_cache)
+        check_output(out_dir, sources)  # before anything renders, so a refused folder leaves no cache behind
+        rendering = start_render(sources, use_cache=not no_cache)  # forms and pages render while MkDocs loads
+
+        from .build import build_started
+
+        site = build_started(rendering, sources, out_dir)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     pdfs = sum(1 for path in site.files if path.startswith("forms/") and path.endswith(".pdf"))
@@ -166,6 +205,7 @@ def build(program_file: Path, out_dir: Path, no_cache: bool) -> None:
 )
 @click.option("--open", "open_in_browser", is_flag=True, help="Open the preview in the default browser.")
 @reports_input_errors
+@stops_cleanly
 def serve(program_file: Path, dev_addr: str | None, open_in_browser: bool) -> None:
     """Preview the site; it rebuilds and reloads when program.yaml, a form or a page changes."""
     from .build import serve as serve_site
@@ -336,10 +376,11 @@ def report(program_file: Path, records: Path, out_dir: Path, matches: Path | Non
 @program_option
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @reports_input_errors
+@stops_cleanly
 def export(program_file: Path, directory: Path) -> None:
     """Write the rendered handbook (Markdown, PDFs, calendar, mkdocs.yml) for MkDocs or Zensical without this tool."""
-    from .build import OutputError
     from .export import export_site
+    from .output import OutputError
 
     try:
         export_site(program_file, directory)

@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from .build import check_output, replacing
 from .mkdocs_plugin import THEME_DIR, MaterialSettings, apply_palette, material_settings
+from .output import check_output, replacing
 from .site import RenderedSite, render_site
 from .siteconfig import config_file
 from .sources import Sources

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from .background import in_background
 from .formdefs import FormDef, load_form, ordered_ids
 from .model import Program
 from .pdf import render_pdf
@@ -16,7 +18,15 @@ from .yamlsource import parse_yaml, strings
 
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 
-__all__ = ["FormDef", "FormInfo", "form_infos", "load_form_definitions", "render_form", "render_forms"]
+__all__ = [
+    "FormDef",
+    "FormInfo",
+    "form_infos",
+    "load_form_definitions",
+    "render_form",
+    "render_forms",
+    "render_in_background",
+]
 
 
 @dataclass(frozen=True)
@@ -109,3 +119,34 @@ def render_forms(program: Program, sources: Sources) -> dict[str, bytes]:
     forms = load_form_definitions(program, sources)
     warn_unprintable(sources, forms)
     return {form_id: render_form(program, form, sources) for form_id, form in forms.items()}
+
+
+def render_in_background(
+    program: Program, forms: dict[str, FormDef], sources: Sources, form_ids: list[str]
+) -> Callable[[], dict[str, bytes]]:
+    """Start rendering these forms in two forked processes, one per core; the function returned gives their PDFs.
+
+    The PDFs are most of a cold build's own work and need nothing else of it, so the build renders pages meanwhile.
+    """
+    shares = [share for share in (form_ids[0::2], form_ids[1::2]) if share]
+    if len(shares) < 2:
+        return lambda: {form_id: render_form(program, forms[form_id], sources) for form_id in form_ids}
+    workers = [in_background(functools.partial(_render_share, program, forms, sources, share)) for share in shares]
+
+    def results() -> dict[str, bytes]:
+        pdfs: dict[str, bytes] = {}
+        problems: list[Problem] = []
+        for worker in workers:
+            try:
+                pdfs.update(worker())
+            except InputError as exc:
+                problems += exc.problems
+        if problems:
+            raise InputError(problems)
+        return {form_id: pdfs[form_id] for form_id in form_ids}
+
+    return results
+
+
+def _render_share(program: Program, forms: dict[str, FormDef], sources: Sources, share: list[str]) -> dict[str, bytes]:
+    return {form_id: render_form(program, forms[form_id], sources) for form_id in share}

@@ -12,8 +12,11 @@ under the same paths (the unrendered templates) are replaced, so docs_dir may ev
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
+import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,7 +27,7 @@ from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import BuildError, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -37,6 +40,8 @@ from .sources import Sources
 if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer  # the server, with watchdog, is loaded only by `serve`
 
+LOG = logging.getLogger("mkdocs.plugins.handbook")
+
 PROGRAM_ENV = "HANDBOOK_PROGRAM"
 SITE_MARKER = ".handbook-site"
 """Written into every built site: `handbook build` replaces only a folder that holds it (or an empty one)."""
@@ -46,6 +51,12 @@ ASSETS_DIR = Path(__file__).parent / "assets"
 """The stylesheet and script every site gets, beside the generated colours."""
 THEME_DIR = Path(__file__).parent / "theme"
 """Template overrides searched before Material's own (after a mkdocs.yml custom_dir): the page language."""
+ERROR_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>The handbook could not be built</title></head>
+<body><main><h1>The handbook could not be built</h1>
+<p>Fix what is listed below and save: this page reloads by itself when the handbook builds again.</p>
+<pre>{}</pre></main></body></html>
+"""
 
 
 @dataclass(frozen=True)
@@ -278,6 +289,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._prepared: RenderedSite | None = None
         self._server: LiveReloadServer | None = None
         self._build_date = contextlib.ExitStack()
+        self._error: Exception | None = None
 
     def use(self, site: RenderedSite) -> None:
         """Build this already rendered site next: `handbook build` renders first so input errors stop it early."""
@@ -340,6 +352,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._build_date.close()
+        self._error = error
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None and self.settings is not None
@@ -362,9 +375,27 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         self._server = server
+        server.builder = functools.partial(self._rebuild, builder, Path(server.root))
         if self.site is not None:
             self._watch(self.site.sources)
         return server
+
+    def _rebuild(self, builder: Callable[[], None], site_dir: Path) -> None:
+        """A preview rebuild whose failure shows in the browser: every page of the preview becomes the error.
+
+        MkDocs holds every page request until a rebuild succeeds, so a failed one raised from here would leave the
+        browser waiting; returning lets it serve the error pages, and the next good build replaces them.
+        """
+        self._error = None
+        try:
+            builder()
+        except Exception as exc:
+            error = self._error or exc
+            if not isinstance(error, BuildError):  # MkDocs has logged its own errors already
+                LOG.error("the handbook could not be built: %s", error)
+            page = ERROR_PAGE.format(html.escape(str(error)))
+            for path in {*site_dir.rglob("*.html"), site_dir / "index.html", site_dir / "404.html"}:
+                path.write_text(page, encoding="utf-8")
 
     def _watch(self, sources: Sources) -> None:
         """Watch the program's sources; again on each rebuild, as a content/ or forms/ folder may have appeared since.

@@ -110,11 +110,21 @@ def as_text(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} cannot be given to a page template as text")
 
 
+class TextContext(dict[str, Any]):
+    """Template values already made text by `as_text`: rendering every page with one escapes the program once."""
+
+    @classmethod
+    def of(cls, values: dict[str, Any]) -> TextContext:
+        return cls({name: as_text(value) for name, value in values.items()})
+
+
 class TextTemplate(jinja2.Template):
     """A page template whose render escapes every value it is given (`as_text`), so no caller can forget to."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
-        return super().render({name: as_text(value) for name, value in dict(*args, **kwargs).items()})
+        if len(args) == 1 and not kwargs and isinstance(args[0], TextContext):
+            return super().render(args[0])
+        return super().render(TextContext.of(dict(*args, **kwargs)))
 
 
 @functools.lru_cache(maxsize=16)
@@ -328,7 +338,7 @@ def render_pages(program: Program, sources: Sources, forms: list[FormLink] | Non
     if forms is None:
         forms = form_links(form_infos(program, sources))
     problems, broken, texts = page_problems(sources, program.program.language)
-    context = page_context(program, forms)
+    context = TextContext.of(page_context(program, forms))
     env = template_environment(program.program.language, texts)
     names = list(context)
     rendered: dict[str, str] = {}

@@ -8,7 +8,8 @@ from pathlib import Path
 from .schema import program_schema
 from .sources import defaults_root
 
-SCHEMA_NAME = "program.schema.json"
+SCHEMA = Path("schema") / "program.schema.json"
+"""Where the schema goes, as in this repository: the shipped program.yaml's first line points editors there."""
 GITIGNORE = "# Build output and the render cache: `handbook build` makes them again.\nsite/\n.handbook-cache/\n"
 
 
@@ -16,24 +17,17 @@ class ScaffoldError(Exception):
     pass
 
 
-def _program_text() -> str:
-    """The example program, with its editor hint pointed at the schema copy written beside it."""
-    lines = (defaults_root() / "program.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
-    if lines and lines[0].startswith("# yaml-language-server:"):
-        lines[0] = f"# yaml-language-server: $schema={SCHEMA_NAME}\n"
-    return "".join(lines)
-
-
 def scaffold(directory: Path) -> list[Path]:
     """Write program.yaml, its schema and an mkdocs.yml; refuse to overwrite an existing program.
 
-    The mkdocs.yml is the shipped one, so `mkdocs build` and `mkdocs serve` work in the folder too;
-    content/ and forms/ start empty, ready for the coordinator's overrides of single files.
+    Every path the files mention exists in the new folder, so the editor's schema hint never dangles. The
+    mkdocs.yml is the shipped one, so `mkdocs build` and `mkdocs serve` work in the folder too; content/ and
+    forms/ start empty, ready for the coordinator's overrides of single files.
     """
     target = directory / "program.yaml"
     files = {
-        target: _program_text(),
-        directory / SCHEMA_NAME: json.dumps(program_schema(), indent=2) + "\n",
+        target: (defaults_root() / "program.yaml").read_text(encoding="utf-8"),
+        directory / SCHEMA: json.dumps(program_schema(), indent=2) + "\n",
         directory / "mkdocs.yml": (defaults_root() / "mkdocs.yml").read_text(encoding="utf-8"),
         directory / ".gitignore": GITIGNORE,
         directory / "content" / ".gitkeep": "",

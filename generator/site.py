@@ -6,10 +6,13 @@ it to disk; neither needs to know how it was made, and this module needs no MkDo
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .background import in_background
 from .cache import FOLDER, Cache, build_digest, digest, pack, unpack
 from .dates import build_epoch
 from .formats import HEX, LANGUAGE, MATERIAL_COLORS, URL_CHARACTERS
@@ -71,18 +74,31 @@ def render_site(sources: Sources, *, use_cache: bool = True) -> RenderedSite:
     With the cache, unchanged inputs give the last result without rendering (or importing the renderers), and
     unchanged forms keep their PDFs when only pages or other forms changed.
     """
+    return start_render(sources, use_cache=use_cache)()
+
+
+def start_render(sources: Sources, *, use_cache: bool = True) -> Callable[[], RenderedSite]:
+    """`render_site` begun: a cached render is ready at once, any other renders in a forked process meanwhile.
+
+    The cache is looked up here, not in the worker, so a cached rebuild neither forks nor loads a renderer.
+    """
     cache = Cache(sources.root / FOLDER) if use_cache else None
     if cache is None:
-        return _render(sources, None)
+        return in_background(functools.partial(_render, sources, None))
     try:
         key = _site_key(sources)
-    except OSError:
-        return _render(sources, None)  # an unreadable input: the render reports it where it belongs
+    except OSError:  # an unreadable input: the render reports it where it belongs
+        return in_background(functools.partial(_render, sources, None))
     site = _cached_site(cache.get(key), sources)
-    if site is None:
-        site = _render(sources, cache)
-        cache.put(key, _packed_site(site))
-        cache.prune()
+    if site is not None:
+        return lambda: site
+    return in_background(functools.partial(_render_and_store, sources, cache, key))
+
+
+def _render_and_store(sources: Sources, cache: Cache, key: str) -> RenderedSite:
+    site = _render(sources, cache)
+    cache.put(key, _packed_site(site))
+    cache.prune()
     return site
 
 
@@ -98,7 +114,7 @@ def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
         program = load_program(sources)
     except InputError as exc:
         raise InputError(exc.problems + _unbound_problems(sources)) from None
-    infos, pdfs = _forms(program, sources, cache)  # broken forms stop here: pages would only echo them
+    infos, rendering = _forms(program, sources, cache)  # broken forms stop here: pages would only echo them
     forms = form_links(infos)
     problems: list[Problem] = []
     pages: dict[str, str] = {}
@@ -106,6 +122,8 @@ def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
         pages = render_pages(program, sources, forms)
     except InputError as exc:
         problems += exc.problems
+    calendar = program_calendar(program, milestone_views(program, forms))
+    pdfs = rendering()  # the forms' PDFs were rendering meanwhile
     generated = generated_pages(program, forms, pdfs)
     for name in generated.keys() & pages.keys():
         where = sources.display(sources.pages()[name])
@@ -114,7 +132,7 @@ def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
         raise InputError(problems)
     files: dict[str, str | bytes] = {**_assets(sources), **pages, **generated}
     files.update({f"forms/{form_id}.pdf": data for form_id, data in pdfs.items()})
-    files[CALENDAR] = program_calendar(program, milestone_views(program, forms))
+    files[CALENDAR] = calendar
     logo = None
     if program.program.logo:
         data = (sources.root / program.program.logo).read_bytes()
@@ -134,11 +152,14 @@ def _unbound_problems(sources: Sources) -> list[Problem]:
     return problems + page_problems(sources)[0]
 
 
-def _forms(program: Program, sources: Sources, cache: Cache | None) -> tuple[list[FormInfo], dict[str, bytes]]:
-    """Catalogue entries and PDFs of the enabled forms; definitions are loaded (once) only if some form changed.
+def _forms(
+    program: Program, sources: Sources, cache: Cache | None
+) -> tuple[list[FormInfo], Callable[[], dict[str, bytes]]]:
+    """Catalogue entries of the enabled forms, and a function giving their PDFs, which render meanwhile.
 
-    A form's key covers all that shapes its PDF: the validated program, its definition file, the logo, the tool
-    (code, fonts, library versions) and SOURCE_DATE_EPOCH. Any change to program.yaml thus renders every form.
+    Definitions are loaded (once) only if some form changed. A form's key covers all that shapes its PDF: the
+    validated program, its definition file, the logo, the tool (code, fonts, library versions) and
+    SOURCE_DATE_EPOCH. Any change to program.yaml thus renders every form.
     """
     from . import forms as api  # looked up at call time, so a test can count render_form calls
     from .formdefs import ordered_ids
@@ -156,19 +177,22 @@ def _forms(program: Program, sources: Sources, cache: Cache | None) -> tuple[lis
             if entry is not None:
                 cached[form_id] = entry
     if len(cached) == len(enabled):
-        return [cached[form_id][0] for form_id in enabled], {form_id: cached[form_id][1] for form_id in enabled}
+        return [cached[form_id][0] for form_id in enabled], lambda: {form_id: cached[form_id][1] for form_id in enabled}
     definitions = api.load_form_definitions(program, sources)  # InputError lists every problem in every form
     api.warn_unprintable(sources, definitions)
     infos = [api.FormInfo(f.id, f.title, f.description, f.who) for f in definitions.values()]
-    pdfs = {}
-    for info in infos:
-        if info.id in cached:
-            pdfs[info.id] = cached[info.id][1]
-            continue
-        pdfs[info.id] = api.render_form(program, definitions[info.id], sources)
+    missing = [info.id for info in infos if info.id not in cached]
+    rendering = api.render_in_background(program, definitions, sources, missing)
+
+    def pdfs() -> dict[str, bytes]:
+        rendered = rendering()
         if cache is not None:
-            meta = {"title": info.title, "description": info.description, "who": info.who}
-            cache.put(keys[info.id], pack(meta, [pdfs[info.id]]))
+            for info in infos:
+                if info.id in rendered:
+                    meta = {"title": info.title, "description": info.description, "who": info.who}
+                    cache.put(keys[info.id], pack(meta, [rendered[info.id]]))
+        return {info.id: rendered[info.id] if info.id in rendered else cached[info.id][1] for info in infos}
+
     return infos, pdfs
 
 

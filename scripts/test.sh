@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs on a fresh machine, then run it.
+# Install everything the test suite needs on a fresh machine, then run it in .venv (see scripts/setup.sh).
 # This is README's test command and what CI runs (.ci/run). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+bash scripts/setup.sh test  # the package and its test extra, into .venv
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
-python3 -m pytest "$@"
+.venv/bin/python -m pytest "$@"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,12 +50,25 @@ def test_new_scaffolds_a_program_that_checks(tmp_path: Path) -> None:
     created = runner.invoke(main, ["new", str(target)])
     assert created.exit_code == 0, created.output
     program_file = target / "program.yaml"
-    assert program_file.read_text().startswith("# yaml-language-server: $schema=program.schema.json")
-    assert json.loads((target / "program.schema.json").read_text())["title"] == "program.yaml"
+    assert program_file.read_text().startswith("# yaml-language-server: $schema=schema/program.schema.json")
+    assert json.loads((target / "schema" / "program.schema.json").read_text())["title"] == "program.yaml"
     checked = runner.invoke(main, ["check", "-p", str(program_file)])
     assert checked.exit_code == 0, checked.output
     again = runner.invoke(main, ["new", str(target)])
     assert again.exit_code == 1 and "already exist" in again.output
+
+
+def test_a_new_program_mentions_no_file_it_lacks(tmp_path: Path) -> None:
+    """Every file named in the comments of program.yaml and mkdocs.yml (the schema hint too) is in the folder."""
+    target = tmp_path / "fresh"
+    assert CliRunner().invoke(main, ["new", str(target)]).exit_code == 0
+    mentioned = set()
+    for name in ("program.yaml", "mkdocs.yml"):
+        for line in (target / name).read_text(encoding="utf-8").splitlines():
+            comment = line.partition("#")[2]
+            mentioned |= set(re.findall(r"[\w./-]*\w\.(?:md|json|ya?ml)\b", comment))
+    assert "schema/program.schema.json" in mentioned
+    assert [name for name in sorted(mentioned) if not (target / name).exists()] == []
 
 
 def test_a_new_program_builds_as_it_is(tmp_path: Path) -> None:

@@ -36,3 +36,15 @@ def test_readme_documents_every_key() -> None:
         key for key in _keys(Program) if f"`{key}" not in reference and f"`{key.split('.')[-1]}`" not in reference
     ]
     assert not missing, f"README's program.yaml reference lacks: {missing}"
+
+
+def test_quick_start_is_two_commands_and_ci_runs_the_second() -> None:
+    """Set-up happens inside the two commands (in .venv, as Debian's Python refuses `pip install` outside one)."""
+    readme = (ROOT / "README.md").read_text()
+    quick = readme[readme.index("## Quick start") :]
+    block = quick[quick.index("```sh\n") + 6 : quick.index("```\n", quick.index("```sh\n") + 6)]
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+    assert len(commands) == 2, commands
+    assert ".venv/bin/handbook build" in commands[0], "the tool runs from .venv"
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert f"exec {commands[1]}" in ci

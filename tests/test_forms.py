@@ -569,6 +569,11 @@ def test_text_too_long_for_a_page_is_a_located_problem(program_copy) -> None:
     expected = f"program.yaml:{line}:5: skills.15: this text (12,499 characters) is too long to fit on one page of the"
     assert expected in result.output
     assert "application.yaml" not in result.output and "Traceback" not in result.output
+    # A build renders forms in worker processes: their problems come back just the same, located.
+    built = CliRunner().invoke(main, ["build", "-p", str(path), "-o", str(path.parent / "site")])
+    assert built.exit_code == 1, built.output
+    assert expected in built.output, built.output
+    assert not (path.parent / "site").exists()
 
 
 def test_text_too_long_in_a_form_file_is_located_there(example_folder: Path) -> None:

@@ -20,8 +20,9 @@ from click.testing import CliRunner
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from generator.build import build_site, replacing
+from generator.build import build_site
 from generator.cli import main
+from generator.output import replacing
 from generator.problems import InputError
 from generator.program import load_program
 from generator.sources import Sources

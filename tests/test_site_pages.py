@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -171,6 +172,34 @@ def test_serve_shows_a_program_yaml_edit(program_copy) -> None:
         text = program_file.read_text(encoding="utf-8").replace("start: 2027-02-01", "start: 2027-03-01")
         program_file.write_text(text, encoding="utf-8")
         _wait_for(url, "March 15, 2027", process)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serve_shows_a_build_error_in_the_page_and_recovers(program_copy) -> None:
+    """A failed rebuild must answer page requests with the error, not hold them until the next good build."""
+    program_file = program_copy()
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "-p", str(program_file), "-a", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/forms.html"
+        _wait_for(url, "Bridges Workplace Mentoring Program", process)
+        text = program_file.read_text(encoding="utf-8")
+        program_file.write_text(text.replace("rating_scale:", "ratng_scale:", 1), encoding="utf-8")
+        page = _wait_for(url, "could not be built", process)
+        assert "ratng_scale" in page and "rating_scale" in page, page
+        assert "livereload" in page, "the error page must reload by itself once the error is fixed"
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            _fetch(f"http://127.0.0.1:{port}/no-such-page.html")
+        assert missing.value.code == 404 and b"could not be built" in missing.value.read()
+        program_file.write_text(text.replace("Bridges Workplace", "Fixed Workplace", 1), encoding="utf-8")
+        _wait_for(url, "Fixed Workplace Mentoring Program", process)
     finally:
         process.terminate()
         process.wait(timeout=10)
