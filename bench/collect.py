@@ -16,12 +16,12 @@ import os
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from measure import measure  # bench/ is on sys.path when a benchmark runs
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "program.yaml"
@@ -55,48 +55,11 @@ def make_inbox(folder: Path, count: int) -> None:
         (folder / f"{n:05d}-{form_id}.pdf").write_bytes(data + b"\n%% copy %d\n" % n)
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        total += rss.get(current, 0)
-        todo += children.get(current, [])
-    return total
-
-
 def run(inbox: Path, records: Path) -> tuple[float, int, str]:
     """Wall seconds, peak summed RSS and the command's summary line of one collect."""
     command = [sys.executable, "-m", "generator", "collect", str(inbox), "-p", str(EXAMPLE), "-o", str(records)]
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
-    peak = [0]
-
-    def sample() -> None:
-        while process.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(process.pid))
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    output, _ = process.communicate()
-    elapsed = time.perf_counter() - start
-    sampler.join()
-    if process.returncode != 0:
-        raise SystemExit(f"collect failed ({process.returncode}): {output}")
-    return elapsed, peak[0], output.splitlines()[0]
+    result = measure(command)
+    return result.seconds, result.peak, result.output.splitlines()[0]
 
 
 def main() -> None:

@@ -19,14 +19,11 @@ import os
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-from collect import _tree_rss  # the same sampler as the collect benchmark (bench/ is on sys.path)
+from measure import measure  # bench/ is on sys.path when a benchmark runs
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "program.yaml"
@@ -48,27 +45,8 @@ def make_csv(path: Path, count: int) -> None:
 def run(source: Path, out: Path) -> tuple[float, float, int, str]:
     """Wall seconds, CPU seconds (the command and its workers), peak summed RSS and the summary line of one fill."""
     command = [sys.executable, "-m", "generator", "fill", str(source), "--form", "mentoring-agreement"]
-    command += ["-p", str(EXAMPLE), "-o", str(out)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
-    peak = [0]
-
-    def sample() -> None:
-        while process.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(process.pid))
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    output, _ = process.communicate()
-    elapsed = time.perf_counter() - start
-    sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if process.returncode != 0:
-        raise SystemExit(f"fill failed ({process.returncode}): {output}")
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return elapsed, cpu, peak[0], output.strip()
+    result = measure([*command, "-p", str(EXAMPLE), "-o", str(out)])
+    return result.seconds, result.cpu, result.peak, result.output
 
 
 def _digest(folder: Path) -> str:

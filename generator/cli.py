@@ -29,6 +29,17 @@ program_option = click.option(
 )
 
 
+records_option = click.option(
+    "-r",
+    "--records",
+    "records_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("records"),
+    show_default=True,
+    help="The folder `handbook collect` wrote, holding records.sqlite with the returned forms.",
+)
+
+
 def output_option(default: str, help_text: str) -> Callable[[F], F]:
     """-o/--output, the folder a command writes into."""
     return click.option(
@@ -297,15 +308,7 @@ def fill(csv_file: Path, form_id: str, program_file: Path, out_dir: Path) -> Non
 
 @main.command()
 @program_option
-@click.option(
-    "-r",
-    "--records",
-    "records_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("records"),
-    show_default=True,
-    help="Folder `handbook collect` wrote, holding records.sqlite with the returned applications.",
-)
+@records_option
 @output_option("matches", "Folder for matches.csv, unmatched.csv, index.html and your overrides.csv.")
 @reports_input_errors
 def match(program_file: Path, records_dir: Path, out_dir: Path) -> None:
@@ -338,14 +341,7 @@ def match(program_file: Path, records_dir: Path, out_dir: Path) -> None:
 
 @main.command()
 @program_option
-@click.option(
-    "-r",
-    "--records",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("records"),
-    show_default=True,
-    help="The folder `handbook collect` wrote, holding records.sqlite.",
-)
+@records_option
 @output_option("report", "Folder for index.html; never inside the site or content folder.")
 @click.option(
     "--matches",
@@ -355,7 +351,7 @@ def match(program_file: Path, records_dir: Path, out_dir: Path) -> None:
     "folder, left out when absent].",
 )
 @reports_input_errors
-def report(program_file: Path, records: Path, out_dir: Path, matches: Path | None) -> None:
+def report(program_file: Path, records_dir: Path, out_dir: Path, matches: Path | None) -> None:
     """Write the confidential program evaluation, report/index.html, from the collected forms.
 
     It shows how many people reached each step, how each rated question was answered, and the skills
@@ -366,7 +362,7 @@ def report(program_file: Path, records: Path, out_dir: Path, matches: Path | Non
     from .reporting.run import make_report
 
     try:
-        written = make_report(program_file, records, out_dir, matches)
+        written = make_report(program_file, records_dir, out_dir, matches)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {written}: confidential, not for publication; open it in a browser")
