@@ -119,7 +119,7 @@ def test_field_kinds_match_the_definitions(example) -> None:
     assert int(commit["/Ff"]) & RADIO
     assert sorted(commit["/_States_"]) == ["/no", "/not_sure_yet", "/yes"]
     prior = widget(pdf, "experience.prior")
-    assert int(prior["/Ff"]) & MULTILINE and " 0 Tf" in prior["/DA"]
+    assert int(prior["/Ff"]) & MULTILINE and " 10 Tf" in prior["/DA"]
     assert "/MaxLen" not in prior
     assert fields["contact.agency"]["/V"] == "Department of Public Lands and Waters"
 
@@ -598,3 +598,55 @@ def test_a_clash_in_a_program_yaml_list_is_blamed_on_program_yaml(example_folder
         "have the id 'willing_to_travel', so they would share one field or button; make them differ in their letters "
         "or digits (eligibility.mentors gives a form's options)"
     ], found
+
+
+def test_typed_text_has_one_readable_size_everywhere(example) -> None:
+    """Auto size (0) lets each reader choose from 5 to 20 pt: every text field asks for 10 pt."""
+    _, _, _, pdfs = example
+    for form_id, pdf in pdfs.items():
+        sizes = {
+            str(a.get_object()["/DA"]).split(" Tf")[0].split()[-1]
+            for page in reader(pdf).pages
+            for a in page.get("/Annots", [])
+            if a.get_object().get("/FT") == "/Tx" and "/_form" not in str(a.get_object().get("/T", ""))
+        }
+        assert sizes <= {"10", "1"}, (form_id, sizes)  # 1: the hidden identity field
+
+
+def test_pre_filled_values_fit_their_boxes(example) -> None:
+    """The agreement's meeting frequency once ran past its box: a pre-filled line takes the room it needs."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    _, _, _, pdfs = example
+    for form_id, pdf in pdfs.items():
+        for page in reader(pdf).pages:
+            for a in page.get("/Annots", []):
+                a = a.get_object()
+                if a.get("/FT") == "/Tx" and a.get("/V") and not int(a.get("/Ff", 0)) & MULTILINE:
+                    x0, _, x1, _ = (float(v) for v in a["/Rect"])
+                    if x1 - x0 > 2:  # not the hidden identity field
+                        assert stringWidth(str(a["/V"]), "Helvetica", 10) + 6 <= x1 - x0, (form_id, a["/V"])
+
+
+def test_date_fields_say_their_format(example) -> None:
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["mentoring-agreement"])
+    assert "YYYY-MM-DD" in widget(pdf, "goals.1.completion_date")["/TU"]
+    assert "YYYY-MM-DD" in widget(pdf, "signatures.mentee.date")["/TU"]
+    assert "YYYY-MM-DD" in pdf.pages[1].extract_text()
+
+
+def test_radio_buttons_are_drawn_full_size_with_zapfdingbats_in_the_resources(example) -> None:
+    """ReportLab drew 11 pt radios 6 pt wide; readers redrawing a button need /ZaDb in /DR."""
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["mentor-evaluation"])
+    acroform = pdf.trailer["/Root"]["/AcroForm"]
+    assert set(acroform["/DR"]["/Font"]) == {"/Helv", "/ZaDb"}
+    assert str(acroform["/DA"]).startswith("/Helv")
+    button = widget(pdf, "availability.enough")
+    button = button if "/AP" in button else button["/Kids"][0].get_object()
+    x0, y0, x1, y1 = (float(v) for v in button["/Rect"])
+    assert min(x1 - x0, y1 - y0) >= 9
+    assert str(button["/DA"]).startswith("/ZaDb")
+    look = button["/AP"]["/N"]["/Off"].get_object().get_data().decode()
+    assert f"{(x1 - x0) / 2:g} {(x1 - x0) / 2:g} cm" in look

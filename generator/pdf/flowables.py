@@ -27,7 +27,10 @@ class Text(Paragraph):
 
 
 class TextBox(Flowable):
-    """A text field filling the available width; multi-line ones auto-size their text (font size 0)."""
+    """A text field filling the available width, typed text at a fixed size.
+
+    Multi-line boxes too: auto size (0) makes each reader pick its own, from 5 to 20 pt.
+    """
 
     def __init__(self, name: str, tooltip: str, *, height: float = st.BOX_H, multiline: bool = False, value: str = ""):
         super().__init__()
@@ -53,7 +56,7 @@ class TextBox(Flowable):
             fillColor=st.FILL,
             textColor=st.FIELD_INK,
             fontName=st.FIELD_FONT,
-            fontSize=0 if self.multiline else st.FIELD_SIZE,
+            fontSize=st.FIELD_SIZE,
             fieldFlags="multiline" if self.multiline else "",
             maxlen=0,
         )

@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from ..formdefs import (
@@ -88,7 +89,7 @@ class StoryBuilder:
                 pending.clear()
 
         for field in fields:
-            share = SHARES[getattr(field, "width", "full")]
+            share = self.share(field)
             if share < 1.0:
                 if sum(s for _, s in pending) + share > 1.001:
                     flush()
@@ -99,14 +100,25 @@ class StoryBuilder:
         flush()
         return out
 
+    def share(self, field: object) -> float:
+        """The field's share of the line; the whole line when its pre-filled value would overflow the narrower box."""
+        share = SHARES[getattr(field, "width", "full")]
+        value = getattr(field, "default", "")
+        # A box is its share less a gap, and ReportLab starts text 3 pt in from either border.
+        if value and stringWidth(value, st.FIELD_FONT, st.FIELD_SIZE) + 6 > share * self.width - st.GAP:
+            return 1.0
+        return share
+
     def one(self, field: object, prefix: str) -> list[Flowable]:
         builder: Callable[..., list[Flowable]] = getattr(self, f"_{type(field).__name__.lower()}")
         return builder(field, prefix)
 
     # --- helpers ----------------------------------------------------------------------------------
 
-    def labelled(self, label: str, help_text: str | None, body: Flowable) -> list[Flowable]:
-        parts: list[Flowable] = [Paragraph(escape(label), self.s.label)]
+    def labelled(self, label: str, help_text: str | None, body: Flowable, *, aside: str = "") -> list[Flowable]:
+        """Label, optional help and the field; an aside (a date's format) follows the label on its line."""
+        aside = f" <font size=7.5 color='#555555'>{escape(aside)}</font>" if aside else ""
+        parts: list[Flowable] = [Paragraph(escape(label) + aside, self.s.label)]
         if help_text:
             parts.append(Paragraph(escape(help_text), self.s.help))
         return [Stack([*parts, body]), Spacer(0, st.BLOCK_GAP)]
@@ -145,10 +157,12 @@ class StoryBuilder:
         return out
 
     def _textfield(self, field: TextField, prefix: str) -> list[Flowable]:
-        tooltip = TOOLTIPS.get(field.type, "{hint}").format(hint=field.hint)
+        tooltip = TOOLTIPS.get(field.type, "{hint}").format(hint=field.hint, format=WORDS["date_format"])
         name = f"{prefix}.{field.name}"
         box = TextBox(name, tooltip, value=self.values.get(name, field.default))
-        return self.labelled(field.label, field.help, box)
+        # A date's format beside its label, on the same line so boxes sharing a line stay level.
+        aside = WORDS["date_format"] if field.type == "date" else ""
+        return self.labelled(field.label, field.help, box, aside=aside)
 
     def _multiline(self, field: Multiline, prefix: str) -> list[Flowable]:
         box = self.text(f"{prefix}.{field.name}", field.hint, height=field.lines * st.LINE_H + 4, multiline=True)
@@ -272,8 +286,8 @@ class StoryBuilder:
                 Stack([Paragraph(escape(WORDS["signature"]), self.s.small), SignatureLine()]),
                 Stack(
                     [
-                        Paragraph(escape(WORDS["date"]), self.s.small),
-                        self.text(f"{key}.date", TOOLTIPS["sign_date"].format(role=role)),
+                        Paragraph(escape(f"{WORDS['date']} ({WORDS['date_format']})"), self.s.small),
+                        self.text(f"{key}.date", TOOLTIPS["sign_date"].format(role=role, format=WORDS["date_format"])),
                     ]
                 ),
             ]

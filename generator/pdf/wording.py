@@ -12,13 +12,14 @@ WORDS: dict[str, str] = {
     "printed_name": "Printed name",
     "signature": "Signature",
     "date": "Date",
+    "date_format": "YYYY-MM-DD",
     "completed_by": "Completed by",
     "extra_questions": "Further questions",
     "scale_intro": "How to use the rating scale",
 }
 
 TOOLTIPS: dict[str, str] = {
-    "date": "{hint} (a date)",
+    "date": "{hint} (a date, written {format})",
     "email": "{hint} (an e-mail address)",
     "phone": "{hint} (a phone number)",
     "option": "{hint}: tick if this applies: {option}",
@@ -28,5 +29,5 @@ TOOLTIPS: dict[str, str] = {
     "comment": "Question {n}: your comment on the rating",
     "cell": "{hint}, row {row}: {column}",
     "sign_name": "{role}: printed name",
-    "sign_date": "{role}: date signed",
+    "sign_date": "{role}: date signed, written {format}",
 }
