@@ -650,3 +650,25 @@ def test_radio_buttons_are_drawn_full_size_with_zapfdingbats_in_the_resources(ex
     assert str(button["/DA"]).startswith("/ZaDb")
     look = button["/AP"]["/N"]["/Off"].get_object().get_data().decode()
     assert f"{(x1 - x0) / 2:g} {(x1 - x0) / 2:g} cm" in look
+
+
+@pytest.mark.parametrize("form_id", ["mentoring-agreement", "confidentiality-agreement", "session-summary"])
+def test_signatories_share_one_page(example, form_id: str) -> None:
+    """A page holding one signatory, cut off from the others signing the same form, is never printed."""
+    _, _, _, pdfs = example
+    pdf = reader(pdfs[form_id])
+    pages = [
+        n
+        for n, page in enumerate(pdf.pages)
+        for a in page.get("/Annots", [])
+        if str(a.get_object().get("/TU", "")).endswith(": printed name")
+    ]
+    assert len(pages) >= 2 and len(set(pages)) == 1
+
+
+def test_continuation_pages_carry_a_name_line(example) -> None:
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["mentoring-agreement"])
+    assert len(pdf.pages) == 3
+    assert "Name:" not in pdf.pages[0].extract_text().splitlines()[0]
+    assert all("Name:" in page.extract_text() for page in pdf.pages[1:])

@@ -370,8 +370,16 @@ class _Decorator:
         canv.setFillColor(st.MUTED)
         canv.setFont(fonts.regular, 8)
         room = right - x - stringWidth(name, fonts.bold, 9) - 16
-        agency = _fit(f"{info.agency} · {info.division}", fonts.regular, 8, room)
-        canv.drawRightString(right, base + 6, agency)
+        if doc.page == 1:
+            agency = _fit(f"{info.agency} · {info.division}", fonts.regular, 8, room)
+            canv.drawRightString(right, base + 6, agency)
+        else:  # a continuation page separated from the first still says whose it is
+            label = f"{WORDS['name']}: "
+            line_w = min(200.0, room - stringWidth(label, fonts.regular, 8))
+            canv.drawRightString(right - line_w - 2, base + 6, label)
+            canv.setStrokeColor(st.BORDER)
+            canv.setLineWidth(0.5)
+            canv.line(right - line_w, base + 5, right, base + 5)
         canv.setStrokeColor(self.s.accent)
         canv.setLineWidth(2)
         canv.line(left, base, right, base)

@@ -273,7 +273,7 @@ class StoryBuilder:
         return [table, Spacer(0, st.BLOCK_GAP)]
 
     def _signature(self, field: Signature, prefix: str) -> list[Flowable]:
-        out: list[Flowable] = []
+        out: list[Stack] = []
         for item in field.roles:
             role, key = item.label, f"{prefix}.{item.key}"
             parts = [
@@ -291,9 +291,9 @@ class StoryBuilder:
                     ]
                 ),
             ]
-            block = Stack([Paragraph(escape(role), self.s.label), Row(parts, [0.4, 0.38, 0.22])], gap=2)
-            out += [block, Spacer(0, st.BLOCK_GAP + 3)]
-        return out
+            out.append(Stack([Paragraph(escape(role), self.s.label), Row(parts, [0.4, 0.38, 0.22])], gap=2))
+        # One block: a page never holds a lone signatory, cut off from the others who sign the same form.
+        return [Stack(out, gap=st.BLOCK_GAP + 3), Spacer(0, st.BLOCK_GAP + 3)]
 
     def _repeat(self, field: Repeat, prefix: str) -> list[Flowable]:
         out: list[Flowable] = []

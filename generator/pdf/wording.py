@@ -13,6 +13,7 @@ WORDS: dict[str, str] = {
     "signature": "Signature",
     "date": "Date",
     "date_format": "YYYY-MM-DD",
+    "name": "Name",
     "completed_by": "Completed by",
     "extra_questions": "Further questions",
     "scale_intro": "How to use the rating scale",
