@@ -672,3 +672,20 @@ def test_continuation_pages_carry_a_name_line(example) -> None:
     assert len(pdf.pages) == 3
     assert "Name:" not in pdf.pages[0].extract_text().splitlines()[0]
     assert all("Name:" in page.extract_text() for page in pdf.pages[1:])
+
+
+def test_meeting_notes_fit_the_one_page_they_promise(example) -> None:
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["meeting-notes"])
+    assert len(pdf.pages) == 1
+    assert "actions.items.4.due" in fields_of(pdf)
+
+
+def test_a_table_starts_under_its_heading_instead_of_leaving_the_page_blank(example) -> None:
+    """The activity log's heading and table once moved whole to page 2, leaving half of page 1 empty."""
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["activity-log"])
+    first_page = [full_name(a) for a in pdf.pages[0].get("/Annots", [])]
+    assert "log.entries.1.activity" in first_page
+    assert "Activities" in pdf.pages[0].extract_text()
+    assert re.search(r"Activity\s*Date\s*Hours", pdf.pages[1].extract_text())

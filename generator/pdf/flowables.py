@@ -244,31 +244,46 @@ class Row(Flowable):
 class Rows(Flowable):
     """A caption, a header and rows that split only between rows, repeating the header on each new page."""
 
-    def __init__(self, header: Flowable, rows: Sequence[Flowable], caption: Flowable | None = None) -> None:
+    def __init__(
+        self,
+        header: Flowable,
+        rows: Sequence[Flowable],
+        caption: Flowable | None = None,
+        lead: Sequence[Paragraph] = (),
+    ) -> None:
         super().__init__()
         self.header, self.rows, self.caption = header, list(rows), caption
+        self.lead = list(lead)
+        """Headings printed above the caption on the first page (see keep_leads_in_tables)."""
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
+        self.lead_hs = [
+            p.wrap(available_width, available_height)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in self.lead
+        ]
         self.caption_h = self.caption.wrap(available_width, available_height)[1] + st.LABEL_GAP if self.caption else 0
         self.header_h = self.header.wrap(available_width, available_height)[1]
         self.row_hs = [row.wrap(available_width, available_height)[1] for row in self.rows]
-        self.height = self.caption_h + self.header_h + sum(self.row_hs)
+        self.height = sum(self.lead_hs) + self.caption_h + self.header_h + sum(self.row_hs)
         return self.width, self.height
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         self.wrap(available_width, available_height)
-        used, fits = self.caption_h + self.header_h, 0
+        used, fits = sum(self.lead_hs) + self.caption_h + self.header_h, 0
         for height in self.row_hs:
             if used + height > available_height:
                 break
             used, fits = used + height, fits + 1
         if fits == 0 or fits == len(self.rows):
             return []
-        return [Rows(self.header, self.rows[:fits], self.caption), Rows(self.header, self.rows[fits:])]
+        return [Rows(self.header, self.rows[:fits], self.caption, self.lead), Rows(self.header, self.rows[fits:])]
 
     def draw(self) -> None:
         y = self.height
+        for paragraph, height in zip(self.lead, self.lead_hs, strict=True):
+            y -= height - paragraph.getSpaceAfter()
+            paragraph.drawOn(self.canv, 0, y)
+            y -= paragraph.getSpaceAfter()
         if self.caption:
             y -= self.caption.height
             self.caption.drawOn(self.canv, 0, y)
@@ -278,6 +293,21 @@ class Rows(Flowable):
         for row, height in zip(self.rows, self.row_hs, strict=True):
             y -= height
             row.drawOn(self.canv, 0, y)
+
+
+def keep_leads_in_tables(story: list[Flowable]) -> list[Flowable]:
+    """Headings kept with a table are moved inside it, so the table can start on the same page.
+
+    Platypus moves a heading and what it is kept with as one block to the next page whenever the block
+    does not fit, leaving most of a page blank above a long table that could have split.
+    """
+    out: list[Flowable] = []
+    for flowable in story:
+        if isinstance(flowable, Rows):
+            while out and isinstance(out[-1], Paragraph) and out[-1].getKeepWithNext():
+                flowable.lead.insert(0, out.pop())
+        out.append(flowable)
+    return out
 
 
 class Box(Flowable):

@@ -30,7 +30,18 @@ from ..formdefs import (
 )
 from ..model import Program
 from . import styles as st
-from .flowables import Box, CheckItem, RadioCell, RadioFlow, Row, Rows, SignatureLine, Stack, TextBox
+from .flowables import (
+    Box,
+    CheckItem,
+    RadioCell,
+    RadioFlow,
+    Row,
+    Rows,
+    SignatureLine,
+    Stack,
+    TextBox,
+    keep_leads_in_tables,
+)
 from .flowables import Text as Paragraph
 from .wording import TOOLTIPS, WORDS
 
@@ -71,7 +82,11 @@ class StoryBuilder:
             story.append(Paragraph(escape(section.title), self.s.section))
             story += paragraphs(section.intro, self.s.body)
             story += self.fields(section.fields, section.id)
-        return story
+        while isinstance(
+            story[-1], Spacer
+        ):  # space after the last field would start a blank page when the form is full
+            story.pop()
+        return keep_leads_in_tables(story)
 
     def fields(self, fields: list, prefix: str) -> list[Flowable]:
         """Flowables for a run of fields; consecutive narrow ones share a line."""
