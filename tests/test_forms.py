@@ -689,3 +689,12 @@ def test_a_table_starts_under_its_heading_instead_of_leaving_the_page_blank(exam
     assert "log.entries.1.activity" in first_page
     assert "Activities" in pdf.pages[0].extract_text()
     assert re.search(r"Activity\s*Date\s*Hours", pdf.pages[1].extract_text())
+
+
+def test_reflection_comes_before_goal_setting(example) -> None:
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["first-meeting-worksheet"])
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert text.index("Reflection before you set goals") < text.index("Our top three goals")
+    names = fields_of(pdf)
+    assert {"reflection.worries", "reflection.fears", "reflection.challenges", "goals.goal_1"} <= set(names)
