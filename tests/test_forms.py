@@ -698,3 +698,11 @@ def test_reflection_comes_before_goal_setting(example) -> None:
     assert text.index("Reflection before you set goals") < text.index("Our top three goals")
     names = fields_of(pdf)
     assert {"reflection.worries", "reflection.fears", "reflection.challenges", "goals.goal_1"} <= set(names)
+
+
+def test_the_90_day_decision_rule_stays_with_its_checklist(example) -> None:
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["check-up-90-day"])
+    last = "obstacles.factors.10_we_work_far_apart"
+    [page] = [p for p in pdf.pages if any(full_name(a) == last for a in p["/Annots"])]
+    assert "no-fault clause" in page.extract_text()

@@ -103,6 +103,7 @@ class StoryBuilder:
                 out.append(Spacer(0, st.BLOCK_GAP))
                 pending.clear()
 
+        previous: object = None
         for field in fields:
             share = self.share(field)
             if share < 1.0:
@@ -111,7 +112,13 @@ class StoryBuilder:
                 pending.append((self.one(field, prefix)[0], share))
                 continue
             flush()
-            out += self.one(field, prefix)
+            built = self.one(field, prefix)
+            if isinstance(field, ParagraphField) and isinstance(previous, Checklist):
+                # A rule about the ticks (the 90-day check-up's) never starts a page apart from them.
+                built = [Stack([*out[-3:], *built], gap=0)]
+                del out[-3:]
+            out += built
+            previous = field
         flush()
         return out
 
