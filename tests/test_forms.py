@@ -669,7 +669,7 @@ def test_signatories_share_one_page(example, form_id: str) -> None:
 def test_continuation_pages_carry_a_name_line(example) -> None:
     _, _, _, pdfs = example
     pdf = reader(pdfs["mentoring-agreement"])
-    assert len(pdf.pages) == 3
+    assert len(pdf.pages) > 1
     assert "Name:" not in pdf.pages[0].extract_text().splitlines()[0]
     assert all("Name:" in page.extract_text() for page in pdf.pages[1:])
 
@@ -706,3 +706,15 @@ def test_the_90_day_decision_rule_stays_with_its_checklist(example) -> None:
     last = "obstacles.factors.10_we_work_far_apart"
     [page] = [p for p in pdf.pages if any(full_name(a) == last for a in p["/Annots"])]
     assert "no-fault clause" in page.extract_text()
+
+
+def test_agreements_state_commitments_certification_and_copies(example) -> None:
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["mentoring-agreement"])
+    assert "terms.hours" in fields_of(pdf)
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert "As the mentor, I will" in text and "As the mentee, I will" in text
+    signing = next(p for p in pdf.pages if "Agency head" in p.extract_text()).extract_text()
+    assert "the information above is true" in signing and "Copies:" in signing
+    confidentiality = reader(pdfs["confidentiality-agreement"])
+    assert len(confidentiality.pages) == 1 and "Copies:" in confidentiality.pages[0].extract_text()

@@ -48,6 +48,9 @@ from .wording import TOOLTIPS, WORDS
 SHARES = {width: 1.0 if width == "full" else float(Fraction(width)) for width in get_args(Width)}
 """Share of the line for each `width` a form may give, read from the names themselves ('2/3' is 2/3)."""
 
+_TAILS = {Checklist: 3, Signature: 2}
+"""Flowables ending a checklist (its last line, spacing) and a signature (its block, spacing)."""
+
 _NUMBER_W = 24.0
 """The rating grid's first column, holding the question's number."""
 _GRID_GAP = 4.0
@@ -113,10 +116,12 @@ class StoryBuilder:
                 continue
             flush()
             built = self.one(field, prefix)
-            if isinstance(field, ParagraphField) and isinstance(previous, Checklist):
-                # A rule about the ticks (the 90-day check-up's) never starts a page apart from them.
-                built = [Stack([*out[-3:], *built], gap=0)]
-                del out[-3:]
+            tail = _TAILS.get(type(previous), 0) if isinstance(field, ParagraphField) else 0
+            if tail:
+                # A rule about the ticks (the 90-day check-up's) or a note on copies of what was signed
+                # never starts a page apart from what it is about.
+                built = [Stack([*out[-tail:], *built], gap=0)]
+                del out[-tail:]
             out += built
             previous = field
         flush()
