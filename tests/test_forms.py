@@ -718,3 +718,18 @@ def test_agreements_state_commitments_certification_and_copies(example) -> None:
     assert "the information above is true" in signing and "Copies:" in signing
     confidentiality = reader(pdfs["confidentiality-agreement"])
     assert len(confidentiality.pages) == 1 and "Copies:" in confidentiality.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("form_id", CATALOGUE)
+def test_every_form_says_time_return_and_other_formats(example, form_id: str) -> None:
+    program, _, forms, pdfs = example
+    first = " ".join(reader(pdfs[form_id]).pages[0].extract_text().split())
+    assert f"about {forms[form_id].minutes} minutes to complete" in first
+    assert "mentoring@dplw.example.gov, or hand a signed paper copy" in first  # program.return_to
+    assert "in another format" in first and program.program.contact.phone in first
+
+
+@pytest.mark.parametrize("form_id", ["meeting-notes", "confidentiality-agreement"])
+def test_one_page_forms_stay_on_one_page(example, form_id: str) -> None:
+    _, _, _, pdfs = example
+    assert len(reader(pdfs[form_id]).pages) == 1

@@ -78,7 +78,8 @@ class StoryBuilder:
     def story(self) -> list[Flowable]:
         story: list[Flowable] = [
             Paragraph(escape(self.form.title), self.s.title),
-            Paragraph(f"{escape(WORDS['completed_by'])}: {escape(self.form.who)}", self.s.who),
+            Paragraph(escape(self.who_line()), self.s.who.clone("who-first", spaceAfter=1)),
+            Paragraph(escape(self.return_line()), self.s.small.clone("return", spaceAfter=6)),
             *[Paragraph(escape(p.strip()), self.s.body) for p in self.form.intro.split("\n\n") if p.strip()],
         ]
         for section in self.form.sections:
@@ -90,6 +91,18 @@ class StoryBuilder:
         ):  # space after the last field would start a blank page when the form is full
             story.pop()
         return keep_leads_in_tables(story)
+
+    def who_line(self) -> str:
+        """Who fills the form in and about how long it takes, so people can set the time aside."""
+        line = f"{WORDS['completed_by']}: {self.form.who}"
+        return f"{line}, {WORDS['minutes'].format(minutes=self.form.minutes)}" if self.form.minutes else line
+
+    def return_line(self) -> str:
+        """Where the filled form goes and whom to ask for it in another format (large print, plain text)."""
+        info, contact = self.program.program, self.program.program.contact
+        how = info.return_to or WORDS["return_default"].format(email=contact.email)
+        others = WORDS["other_formats"].format(name=contact.name, email=contact.email, phone=contact.phone)
+        return f"{WORDS['return_to'].format(how=how)} {others}"
 
     def fields(self, fields: list, prefix: str) -> list[Flowable]:
         """Flowables for a run of fields; consecutive narrow ones share a line."""

@@ -15,6 +15,12 @@ WORDS: dict[str, str] = {
     "date_format": "YYYY-MM-DD",
     "name": "Name",
     "completed_by": "Completed by",
+    "minutes": "about {minutes} minutes to complete",
+    "return_to": "Return it: {how}",
+    "return_default": "e-mail it to {email}.",
+    "other_formats": (
+        "To ask for this form in another format, such as large print or plain text, contact {name} ({email}, {phone})."
+    ),
     "extra_questions": "Further questions",
     "scale_intro": "How to use the rating scale",
 }
