@@ -733,3 +733,17 @@ def test_every_form_says_time_return_and_other_formats(example, form_id: str) ->
 def test_one_page_forms_stay_on_one_page(example, form_id: str) -> None:
     _, _, _, pdfs = example
     assert len(reader(pdfs[form_id]).pages) == 1
+
+
+def test_seed_gaps_are_filled_without_renaming_anything(example) -> None:
+    _, _, _, pdfs = example
+    evaluation = fields_of(reader(pdfs["mentor-evaluation"]))
+    assert "/daily" in evaluation["availability.frequency"]["/_States_"]
+    assert {"ratings.questions.7.rating", "ratings.questions.8.rating"} <= set(evaluation)
+    assert "ratings.questions.promotes_self_care.rating" in evaluation
+    midpoint = fields_of(reader(pdfs["midpoint-evaluation"]))
+    assert {"next.comments", "signatures.mentor.name", "signatures.mentee.date"} <= set(midpoint)
+    log = fields_of(reader(pdfs["activity-log"]))
+    assert {"signatures.mentee.name", "signatures.mentees_supervisor.date"} <= set(log)
+    for form_id in ("mentee-application", "mentor-application"):
+        assert {"office.received", "office.reviewed_by", "office.decision"} <= set(fields_of(reader(pdfs[form_id])))
