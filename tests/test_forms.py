@@ -747,3 +747,17 @@ def test_seed_gaps_are_filled_without_renaming_anything(example) -> None:
     assert {"signatures.mentee.name", "signatures.mentees_supervisor.date"} <= set(log)
     for form_id in ("mentee-application", "mentor-application"):
         assert {"office.received", "office.reviewed_by", "office.decision"} <= set(fields_of(reader(pdfs[form_id])))
+
+
+def test_applications_print_the_full_privacy_notice_and_a_certification(example, program_copy) -> None:
+    _, _, _, pdfs = example
+    for form_id in ("mentee-application", "mentor-application"):
+        text = " ".join(" ".join(p.extract_text() for p in reader(pdfs[form_id]).pages).split())
+        for part in ("Authority: Section 12", "Purpose: To match", "Routine uses: Shared", "Disclosure: Voluntary"):
+            assert part in text
+        assert "I certify that the information I have given on this form is true" in text
+    example_text = (Path(__file__).resolve().parent.parent / "program.yaml").read_text()
+    block = example_text[example_text.index("  # Optional: a full privacy notice") : example_text.index("schedule:")]
+    program, sources = load(program_copy((block, "\n")))
+    pdf = reader(render_form(program, load_form_definitions(program, sources)["mentee-application"], sources))
+    assert "Authority:" not in " ".join(p.extract_text() for p in pdf.pages)
