@@ -20,10 +20,39 @@ from .tagging import Tagger, tag_for
 class Text(Paragraph):
     """A paragraph tagged as it is drawn: a heading level or P, from its style's name."""
 
+    groups: tuple[str, ...] = ()
+    """Structure groups the paragraph sits in, outermost first: ('LI', 'LBody') for a bullet."""
+
     def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:
-        canvas.tagger.begin(canvas, tag_for(self.style.name))  # type: ignore[attr-defined]
+        tagger: Tagger = canvas.tagger  # type: ignore[attr-defined]
+        for kind in self.groups:
+            tagger.open(kind)
+        tagger.begin(canvas, tag_for(self.style.name))  # type: ignore[arg-type]
         super().drawOn(canvas, x, y, _sW)
         Tagger.end(canvas)  # type: ignore[arg-type]
+        for _ in self.groups:
+            tagger.close()
+
+
+class Group(Flowable):
+    """Opens (kind given) or closes a structure group, such as a list around its items; takes no room.
+
+    Kept with what follows, so it never breaks a heading's hold on the field after it.
+    """
+
+    def __init__(self, kind: str = "") -> None:
+        super().__init__()
+        self.kind, self.keepWithNext = kind, 1
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        tagger: Tagger = self.canv.tagger  # type: ignore[attr-defined]
+        if self.kind:
+            tagger.open(self.kind)
+        else:
+            tagger.close()
 
 
 class TextBox(Flowable):
@@ -90,6 +119,9 @@ class CheckItem(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
+        """A list item: the box (a Form element) and its caption as the item's body."""
+        tagger: Tagger = self.canv.tagger  # type: ignore[attr-defined]
+        tagger.open("LI")
         top = self.height
         self.canv.acroForm.checkbox(
             name=self.name,
@@ -106,7 +138,10 @@ class CheckItem(Flowable):
             textColor=st.INK,
             fieldFlags="",
         )
+        tagger.open("LBody")
         self.caption.drawOn(self.canv, st.CHECK + 5, top - self.caption.height + 0.5)
+        tagger.close()
+        tagger.close()
 
 
 def radio(
@@ -216,9 +251,12 @@ class Row(Flowable):
         gap: float = st.GAP,
         pad: float = 0.0,
         background: Color | None = None,
+        cell: str = "",
     ) -> None:
         super().__init__()
         self.parts, self.shares, self.gap, self.pad, self.background = list(parts), list(shares), gap, pad, background
+        self.cell = cell
+        """'TH' or 'TD' for a table row: tagged TR, each part a cell; empty for a layout row."""
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
@@ -235,10 +273,19 @@ class Row(Flowable):
             self.canv.setFillColor(self.background)
             self.canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
             Tagger.end(self.canv)
+        tagger: Tagger = self.canv.tagger  # type: ignore[attr-defined]
+        if self.cell:
+            tagger.open("TR")
         x = 0.0
         for part, w in zip(self.parts, self.widths, strict=True):
+            if self.cell:
+                tagger.open(self.cell)
             part.drawOn(self.canv, x, self.height - self.pad - part.height)
+            if self.cell:
+                tagger.close()
             x += w + self.gap
+        if self.cell:
+            tagger.close()
 
 
 class Rows(Flowable):
@@ -250,9 +297,14 @@ class Rows(Flowable):
         rows: Sequence[Flowable],
         caption: Flowable | None = None,
         lead: Sequence[Paragraph] = (),
+        *,
+        first: bool = True,
+        last: bool = True,
     ) -> None:
         super().__init__()
         self.header, self.rows, self.caption = header, list(rows), caption
+        self.first, self.last = first, last
+        """Whether this part opens the Table element (its header is tagged) and closes it."""
         self.lead = list(lead)
         """Headings printed above the caption on the first page (see keep_leads_in_tables)."""
 
@@ -276,7 +328,10 @@ class Rows(Flowable):
             used, fits = used + height, fits + 1
         if fits == 0 or fits == len(self.rows):
             return []
-        return [Rows(self.header, self.rows[:fits], self.caption, self.lead), Rows(self.header, self.rows[fits:])]
+        return [
+            Rows(self.header, self.rows[:fits], self.caption, self.lead, first=self.first, last=False),
+            Rows(self.header, self.rows[fits:], first=False, last=self.last),
+        ]
 
     def draw(self) -> None:
         y = self.height
@@ -288,11 +343,20 @@ class Rows(Flowable):
             y -= self.caption.height
             self.caption.drawOn(self.canv, 0, y)
             y -= st.LABEL_GAP
+        tagger: Tagger = self.canv.tagger  # type: ignore[attr-defined]
         y -= self.header_h
-        self.header.drawOn(self.canv, 0, y)
+        if self.first:
+            tagger.open("Table")
+            self.header.drawOn(self.canv, 0, y)
+        else:  # the header repeated on a later page: read once, where the table starts
+            Tagger.begin_artifact(self.canv)
+            self.header.drawOn(self.canv, 0, y)
+            Tagger.end(self.canv)
         for row, height in zip(self.rows, self.row_hs, strict=True):
             y -= height
             row.drawOn(self.canv, 0, y)
+        if self.last:
+            tagger.close()
 
 
 def keep_leads_in_tables(story: list[Flowable]) -> list[Flowable]:

@@ -33,6 +33,7 @@ from . import styles as st
 from .flowables import (
     Box,
     CheckItem,
+    Group,
     RadioCell,
     RadioFlow,
     Row,
@@ -48,8 +49,8 @@ from .wording import TOOLTIPS, WORDS
 SHARES = {width: 1.0 if width == "full" else float(Fraction(width)) for width in get_args(Width)}
 """Share of the line for each `width` a form may give, read from the names themselves ('2/3' is 2/3)."""
 
-_TAILS = {Checklist: 3, Signature: 2}
-"""Flowables ending a checklist (its last line, spacing) and a signature (its block, spacing)."""
+_TAILS = {Checklist: 4, Signature: 2}
+"""Flowables ending a checklist (its last line, spacing, end of list) and a signature (its block, spacing)."""
 
 _NUMBER_W = 24.0
 """The rating grid's first column, holding the question's number."""
@@ -173,7 +174,7 @@ class StoryBuilder:
         return [caption]
 
     def header_row(self, cells: list[Flowable], shares: list[float]) -> Row:
-        return Row(cells, shares, gap=4, pad=3, background=self.tint)
+        return Row(cells, shares, gap=4, pad=3, background=self.tint, cell="TH")
 
     def text(self, name: str, tooltip: str, **kwargs: object) -> TextBox:
         """A text field holding its bound value, if any."""
@@ -191,9 +192,11 @@ class StoryBuilder:
         style = self.s.note if field.style == "note" else self.s.body
         out = paragraphs(field.text, style)
         bullet = self.s.bullet.clone("bullet-kept", keepWithNext=1)
-        out += [Paragraph(escape(item), bullet, bulletText="•") for item in field.items]
-        if field.items:
-            out.append(Spacer(0, 4))
+        items = [Paragraph(escape(item), bullet, bulletText="•") for item in field.items]
+        for item in items:
+            item.groups = ("LI", "LBody")
+        if items:
+            out += [Group("L"), *items, Group(), Spacer(0, 4)]
         return out
 
     def _textfield(self, field: TextField, prefix: str) -> list[Flowable]:
@@ -224,12 +227,13 @@ class StoryBuilder:
             for option, name in zip(field.options, field.option_names(prefix), strict=True)
         ]
         columns = field.columns
-        out = self.label_kept_with_next(field.label, field.help)
+        out = [*self.label_kept_with_next(field.label, field.help), Group("L")]
         for start in range(0, len(items), columns):
             chunk = items[start : start + columns]
             chunk += [Box() for _ in range(columns - len(chunk))]
             out.append(Row(chunk, [1.0] * columns, gap=st.GAP))
             out.append(Spacer(0, 4))
+        out.append(Group())
         if field.other:
             other = self.text(f"{prefix}.{field.name}.other", TOOLTIPS["other"].format(hint=field.hint))
             out += [Spacer(0, 2), *self.labelled(WORDS["other"], None, other)]
@@ -283,12 +287,12 @@ class StoryBuilder:
                 )
                 for level in scale
             ]
-            line: Flowable = Row(cells, shares, gap=_GRID_GAP, pad=4)
+            line: Flowable = Row(cells, shares, gap=_GRID_GAP, pad=4, cell="TD")
             if field.comments:
                 comment = self.text(f"{name}.comment", TOOLTIPS["comment"].format(n=n), height=18)
                 note = Paragraph(escape(WORDS["comment"]), self.s.small)
                 widths = [_NUMBER_W, 52.0, self.width - 2 * _GRID_GAP - _NUMBER_W - 52.0]
-                line = Stack([line, Row([Box(), note, comment], widths, gap=_GRID_GAP)], gap=1)
+                line = Stack([line, Row([Box(), note, comment], widths, gap=_GRID_GAP, cell="TD")], gap=1)
             rows.append(Stack([line, Box(5)], gap=0))
         out += [
             Rows(self.header_row(head, shares), rows, self.caption(field.label, field.help)),
@@ -308,7 +312,7 @@ class StoryBuilder:
                 )
                 for column in field.columns
             ]
-            rows.append(Row(cells, shares, gap=0))
+            rows.append(Row(cells, shares, gap=0, cell="TD"))
         table = Rows(self.header_row(head, shares), rows, self.caption(field.label, field.help))
         return [table, Spacer(0, st.BLOCK_GAP)]
 
