@@ -761,3 +761,12 @@ def test_applications_print_the_full_privacy_notice_and_a_certification(example,
     program, sources = load(program_copy((block, "\n")))
     pdf = reader(render_form(program, load_form_definitions(program, sources)["mentee-application"], sources))
     assert "Authority:" not in " ".join(p.extract_text() for p in pdf.pages)
+
+
+def test_text_ending_a_section_does_not_drag_the_next_one_to_a_new_page(example) -> None:
+    """The agreement's role paragraphs once pulled 'Our goals' and its first goal along, leaving page 1 part blank."""
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["mentoring-agreement"])
+    assert len(pdf.pages) == 3
+    first = " ".join(pdf.pages[0].extract_text().split())
+    assert "Terms of the partnership" in first and "As the mentee, I will" in first

@@ -83,13 +83,18 @@ class StoryBuilder:
             Paragraph(escape(self.return_line()), self.s.small.clone("return", spaceAfter=6)),
             *[Paragraph(escape(p.strip()), self.s.body) for p in self.form.intro.split("\n\n") if p.strip()],
         ]
-        for section in self.form.sections:
+        sections = self.form.sections
+        for section, following in zip(sections, [*sections[1:], None], strict=True):
             story.append(Paragraph(escape(section.title), self.s.section))
             story += paragraphs(section.intro, self.s.body)
-            story += self.fields(section.fields, section.id)
-        while isinstance(
-            story[-1], Spacer
-        ):  # space after the last field would start a blank page when the form is full
+            body = self.fields(section.fields, section.id)
+            signs_next = following is not None and isinstance(following.fields[0], Signature)
+            if isinstance(body[-1], Paragraph) and not signs_next:
+                # Text ending a section leads into nothing there: kept with the next section, it would pull
+                # that section's first block along and leave the rest of the page blank.
+                body[-1].keepWithNext = 0
+            story += body
+        while isinstance(story[-1], Spacer):  # space after the last field could start a blank page
             story.pop()
         return keep_leads_in_tables(story)
 
