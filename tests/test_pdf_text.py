@@ -245,3 +245,9 @@ def test_lists_and_tables_are_tagged_as_such(example_pdfs) -> None:
     assert [c["S"] for c in table["K"][0]["K"]] == ["TH"] * 3
     assert all([c["S"] for c in row["K"]] == ["TD"] * 3 for row in table["K"][1:])
     assert all(cell["K"][0]["S"] == "Form" for row in table["K"][1:] for cell in row["K"])
+
+
+def test_no_pdf_ua_claim_while_the_forms_do_not_hold_it(example_pdfs) -> None:
+    """Typed text and labels use Helvetica, which is not embedded (PDF/UA 7.21): the files claim nothing."""
+    for pdf in example_pdfs.values():
+        assert b"pdfuaid" not in pdf
