@@ -356,6 +356,8 @@ class FormDef(_Strict):
     """One sentence: what the form is for (shown in the site's forms catalogue)."""
     who: Text
     """Who fills it in, e.g. 'Mentee' or 'Mentor and mentee together'."""
+    minutes: int | None = None
+    """About how long filling it in takes, printed under the title so people can set the time aside."""
     intro: str = ""
     sections: list[Section] = Field(min_length=1)
     submitter: list[str] = []
@@ -397,6 +399,7 @@ class _RawForm(_Strict):
     title: Text
     description: Text
     who: Text
+    minutes: Whole | None = Field(default=None, ge=1, le=240)
     intro: str = ""
     submitter: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")]] = []
     """Full names of the fields that say who returns the form (default: its first field)."""
@@ -745,6 +748,7 @@ def _load(
         title=title,
         description=raw.description,
         who=raw.who,
+        minutes=raw.minutes,
         intro=raw.intro,
         sections=sections,
         submitter=list(raw.submitter),

@@ -148,6 +148,19 @@ class Contact(Strict):
     """Phone number, written as participants should dial it (quote it)."""
 
 
+class Privacy(Strict):
+    """A full privacy notice, as public agencies must print on forms that collect personal information."""
+
+    authority: Text
+    """The law or rule that allows the program to ask for this information."""
+    purpose: Text
+    """What the information is used for."""
+    routine_uses: Text
+    """Who it is routinely shared with, and why."""
+    disclosure: Text
+    """Whether giving it is voluntary, and what happens if it is not given."""
+
+
 class ProgramInfo(Strict):
     name: Text
     """Full program name, shown as the site name and on every form."""
@@ -177,6 +190,8 @@ class ProgramInfo(Strict):
     """Optional: how and where participants return filled forms (plain text; default: e-mail the contact)."""
     privacy_statement: Text | None = None
     """Optional note on how form data is used, shown on the forms page and applications."""
+    privacy: Privacy | None = None
+    """Optional full privacy notice (authority, purpose, routine uses, disclosure), printed on applications."""
 
 
 class Milestone(Strict):

@@ -119,7 +119,7 @@ def test_field_kinds_match_the_definitions(example) -> None:
     assert int(commit["/Ff"]) & RADIO
     assert sorted(commit["/_States_"]) == ["/no", "/not_sure_yet", "/yes"]
     prior = widget(pdf, "experience.prior")
-    assert int(prior["/Ff"]) & MULTILINE and " 0 Tf" in prior["/DA"]
+    assert int(prior["/Ff"]) & MULTILINE and " 10 Tf" in prior["/DA"]
     assert "/MaxLen" not in prior
     assert fields["contact.agency"]["/V"] == "Department of Public Lands and Waters"
 
@@ -603,3 +603,175 @@ def test_a_clash_in_a_program_yaml_list_is_blamed_on_program_yaml(example_folder
         "have the id 'willing_to_travel', so they would share one field or button; make them differ in their letters "
         "or digits (eligibility.mentors gives a form's options)"
     ], found
+
+
+def test_typed_text_has_one_readable_size_everywhere(example) -> None:
+    """Auto size (0) lets each reader choose from 5 to 20 pt: every text field asks for 10 pt."""
+    _, _, _, pdfs = example
+    for form_id, pdf in pdfs.items():
+        sizes = {
+            str(a.get_object()["/DA"]).split(" Tf")[0].split()[-1]
+            for page in reader(pdf).pages
+            for a in page.get("/Annots", [])
+            if a.get_object().get("/FT") == "/Tx" and "/_form" not in str(a.get_object().get("/T", ""))
+        }
+        assert sizes <= {"10", "1"}, (form_id, sizes)  # 1: the hidden identity field
+
+
+def test_pre_filled_values_fit_their_boxes(example) -> None:
+    """The agreement's meeting frequency once ran past its box: a pre-filled line takes the room it needs."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    _, _, _, pdfs = example
+    for form_id, pdf in pdfs.items():
+        for page in reader(pdf).pages:
+            for a in page.get("/Annots", []):
+                a = a.get_object()
+                if a.get("/FT") == "/Tx" and a.get("/V") and not int(a.get("/Ff", 0)) & MULTILINE:
+                    x0, _, x1, _ = (float(v) for v in a["/Rect"])
+                    if x1 - x0 > 2:  # not the hidden identity field
+                        assert stringWidth(str(a["/V"]), "Helvetica", 10) + 6 <= x1 - x0, (form_id, a["/V"])
+
+
+def test_date_fields_say_their_format(example) -> None:
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["mentoring-agreement"])
+    assert "YYYY-MM-DD" in widget(pdf, "goals.1.completion_date")["/TU"]
+    assert "YYYY-MM-DD" in widget(pdf, "signatures.mentee.date")["/TU"]
+    assert "YYYY-MM-DD" in pdf.pages[1].extract_text()
+
+
+def test_radio_buttons_are_drawn_full_size_with_zapfdingbats_in_the_resources(example) -> None:
+    """ReportLab drew 11 pt radios 6 pt wide; readers redrawing a button need /ZaDb in /DR."""
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["mentor-evaluation"])
+    acroform = pdf.trailer["/Root"]["/AcroForm"]
+    assert set(acroform["/DR"]["/Font"]) == {"/Helv", "/ZaDb"}
+    assert str(acroform["/DA"]).startswith("/Helv")
+    button = widget(pdf, "availability.enough")
+    button = button if "/AP" in button else button["/Kids"][0].get_object()
+    x0, y0, x1, y1 = (float(v) for v in button["/Rect"])
+    assert min(x1 - x0, y1 - y0) >= 9
+    assert str(button["/DA"]).startswith("/ZaDb")
+    look = button["/AP"]["/N"]["/Off"].get_object().get_data().decode()
+    assert f"{(x1 - x0) / 2:g} {(x1 - x0) / 2:g} cm" in look
+
+
+@pytest.mark.parametrize("form_id", ["mentoring-agreement", "confidentiality-agreement", "session-summary"])
+def test_signatories_share_one_page(example, form_id: str) -> None:
+    """A page holding one signatory, cut off from the others signing the same form, is never printed."""
+    _, _, _, pdfs = example
+    pdf = reader(pdfs[form_id])
+    pages = [
+        n
+        for n, page in enumerate(pdf.pages)
+        for a in page.get("/Annots", [])
+        if str(a.get_object().get("/TU", "")).endswith(": printed name")
+    ]
+    assert len(pages) >= 2 and len(set(pages)) == 1
+
+
+def test_continuation_pages_carry_a_name_line(example) -> None:
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["mentoring-agreement"])
+    assert len(pdf.pages) > 1
+    assert "Name:" not in pdf.pages[0].extract_text().splitlines()[0]
+    assert all("Name:" in page.extract_text() for page in pdf.pages[1:])
+
+
+def test_meeting_notes_fit_the_one_page_they_promise(example) -> None:
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["meeting-notes"])
+    assert len(pdf.pages) == 1
+    assert "actions.items.4.due" in fields_of(pdf)
+
+
+def test_a_table_starts_under_its_heading_instead_of_leaving_the_page_blank(example) -> None:
+    """The activity log's heading and table once moved whole to page 2, leaving half of page 1 empty."""
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["activity-log"])
+    first_page = [full_name(a) for a in pdf.pages[0].get("/Annots", [])]
+    assert "log.entries.1.activity" in first_page
+    assert "Activities" in pdf.pages[0].extract_text()
+    assert re.search(r"Activity\s*Date\s*Hours", pdf.pages[1].extract_text())
+
+
+def test_reflection_comes_before_goal_setting(example) -> None:
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["first-meeting-worksheet"])
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert text.index("Reflection before you set goals") < text.index("Our top three goals")
+    names = fields_of(pdf)
+    assert {"reflection.worries", "reflection.fears", "reflection.challenges", "goals.goal_1"} <= set(names)
+
+
+def test_the_90_day_decision_rule_stays_with_its_checklist(example) -> None:
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["check-up-90-day"])
+    last = "obstacles.factors.10_we_work_far_apart"
+    [page] = [p for p in pdf.pages if any(full_name(a) == last for a in p["/Annots"])]
+    assert "no-fault clause" in page.extract_text()
+
+
+def test_agreements_state_commitments_certification_and_copies(example) -> None:
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["mentoring-agreement"])
+    assert "terms.hours" in fields_of(pdf)
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert "As the mentor, I will" in text and "As the mentee, I will" in text
+    signing = next(p for p in pdf.pages if "Agency head" in p.extract_text()).extract_text()
+    assert "the information above is true" in signing and "Copies:" in signing
+    confidentiality = reader(pdfs["confidentiality-agreement"])
+    assert len(confidentiality.pages) == 1 and "Copies:" in confidentiality.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("form_id", CATALOGUE)
+def test_every_form_says_time_return_and_other_formats(example, form_id: str) -> None:
+    program, _, forms, pdfs = example
+    first = " ".join(reader(pdfs[form_id]).pages[0].extract_text().split())
+    assert f"about {forms[form_id].minutes} minutes to complete" in first
+    assert "mentoring@dplw.example.gov, or hand a signed paper copy" in first  # program.return_to
+    assert "in another format" in first and program.program.contact.phone in first
+
+
+@pytest.mark.parametrize("form_id", ["meeting-notes", "confidentiality-agreement"])
+def test_one_page_forms_stay_on_one_page(example, form_id: str) -> None:
+    _, _, _, pdfs = example
+    assert len(reader(pdfs[form_id]).pages) == 1
+
+
+def test_seed_gaps_are_filled_without_renaming_anything(example) -> None:
+    _, _, _, pdfs = example
+    evaluation = fields_of(reader(pdfs["mentor-evaluation"]))
+    assert "/daily" in evaluation["availability.frequency"]["/_States_"]
+    assert {"ratings.questions.7.rating", "ratings.questions.8.rating"} <= set(evaluation)
+    assert "ratings.questions.promotes_self_care.rating" in evaluation
+    midpoint = fields_of(reader(pdfs["midpoint-evaluation"]))
+    assert {"next.comments", "signatures.mentor.name", "signatures.mentee.date"} <= set(midpoint)
+    log = fields_of(reader(pdfs["activity-log"]))
+    assert {"signatures.mentee.name", "signatures.mentees_supervisor.date"} <= set(log)
+    for form_id in ("mentee-application", "mentor-application"):
+        assert {"office.received", "office.reviewed_by", "office.decision"} <= set(fields_of(reader(pdfs[form_id])))
+
+
+def test_applications_print_the_full_privacy_notice_and_a_certification(example, program_copy) -> None:
+    _, _, _, pdfs = example
+    for form_id in ("mentee-application", "mentor-application"):
+        text = " ".join(" ".join(p.extract_text() for p in reader(pdfs[form_id]).pages).split())
+        for part in ("Authority: Section 12", "Purpose: To match", "Routine uses: Shared", "Disclosure: Voluntary"):
+            assert part in text
+        assert "I certify that the information I have given on this form is true" in text
+    example_text = (Path(__file__).resolve().parent.parent / "program.yaml").read_text()
+    block = example_text[example_text.index("  # Optional: a full privacy notice") : example_text.index("schedule:")]
+    program, sources = load(program_copy((block, "\n")))
+    pdf = reader(render_form(program, load_form_definitions(program, sources)["mentee-application"], sources))
+    assert "Authority:" not in " ".join(p.extract_text() for p in pdf.pages)
+
+
+def test_text_ending_a_section_does_not_drag_the_next_one_to_a_new_page(example) -> None:
+    """The agreement's role paragraphs once pulled 'Our goals' and its first goal along, leaving page 1 part blank."""
+    _, _, _, pdfs = example
+    pdf = reader(pdfs["mentoring-agreement"])
+    assert len(pdf.pages) == 3
+    first = " ".join(pdf.pages[0].extract_text().split())
+    assert "Terms of the partnership" in first and "As the mentee, I will" in first

@@ -214,3 +214,40 @@ def test_files_other_than_yaml_in_forms_are_ignored(example_folder: Path) -> Non
     (forms / "draft.yaml.bak").write_text("not: [valid", encoding="utf-8")
     sources = Sources(example_folder)
     assert list(load_form_definitions(load_program(sources), sources)) == list(CATALOGUE)
+
+
+def _structure(node: object) -> dict:
+    """A structure element as {'S': kind, 'K': [children]} (marked content and widgets as leaves)."""
+    node = node.get_object()
+    kids = node.get("/K", [])
+    kids = kids if isinstance(kids, list) else [kids]
+    children = [_structure(k) for k in kids if isinstance(k.get_object(), dict) and "/S" in k.get_object()]
+    return {"S": str(node["/S"]).lstrip("/"), "K": children}
+
+
+def _all(element: dict, kind: str) -> list[dict]:
+    found = [element] if element["S"] == kind else []
+    return found + [e for child in element["K"] for e in _all(child, kind)]
+
+
+def test_lists_and_tables_are_tagged_as_such(example_pdfs) -> None:
+    """Checklists and bullets are L > LI > LBody; tables are Table > TR > TH/TD, the header tagged once."""
+    agreement = _structure(reader(example_pdfs["mentoring-agreement"]).trailer["/Root"]["/StructTreeRoot"]["/K"])
+    [bullets] = _all(agreement, "L")
+    assert len(bullets["K"]) == 5 and all([c["S"] for c in li["K"]] == ["LBody"] for li in bullets["K"])
+    application = _structure(reader(example_pdfs["mentee-application"]).trailer["/Root"]["/StructTreeRoot"]["/K"])
+    skills = max(_all(application, "L"), key=lambda lst: len(lst["K"]))
+    assert all([c["S"] for c in li["K"]] == ["Form", "LBody"] for li in skills["K"])
+    log = _structure(reader(example_pdfs["activity-log"]).trailer["/Root"]["/StructTreeRoot"]["/K"])
+    [table] = _all(log, "Table")
+    assert {row["S"] for row in table["K"]} == {"TR"}
+    assert len(table["K"]) == 26  # the header once, though it is printed on both pages, and 25 rows
+    assert [c["S"] for c in table["K"][0]["K"]] == ["TH"] * 3
+    assert all([c["S"] for c in row["K"]] == ["TD"] * 3 for row in table["K"][1:])
+    assert all(cell["K"][0]["S"] == "Form" for row in table["K"][1:] for cell in row["K"])
+
+
+def test_no_pdf_ua_claim_while_the_forms_do_not_hold_it(example_pdfs) -> None:
+    """Typed text and labels use Helvetica, which is not embedded (PDF/UA 7.21): the files claim nothing."""
+    for pdf in example_pdfs.values():
+        assert b"pdfuaid" not in pdf

@@ -14,7 +14,7 @@ from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.acroform import AcroForm, RadioGroup
+from reportlab.pdfbase.acroform import AcroForm, PDFFromString, RadioGroup
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
@@ -75,6 +75,36 @@ class _AcroForm(AcroForm):
         self._appearances: dict[str, object] = {}
         self._normal: dict[str, object] = {}
         self._text_fields = 0
+        self._multiline = False
+        """Whether the text field being written wraps its value (its appearance is drawn wrapped)."""
+        self.makeFont(st.FIELD_FONT)
+        self.fonts["ZaDb"] = self.getRefStr(PDFDictionary(_ZAPF))
+
+    def format(self, doc: PDFDocument) -> bytes:
+        """Resources as one /Font dictionary: ReportLab writes a /Font key per font, which readers reject."""
+        fonts = " ".join(f"/{name} {ref}" for name, ref in sorted(self.fonts.items()))
+        resources = f"<< /Encoding << /RLAFencoding {self.encRefStr} >> /Font << {fonts} >> >>"
+        entries = {
+            "Fields": PDFArray([self.getRef(f) for f in self.fields]),
+            "DA": PDFString(f"/{self.formFontNames[st.FIELD_FONT]} 0 Tf 0 g"),
+            "DR": PDFFromString(resources),
+            **self.extras,
+        }
+        return PDFDictionary(entries).format(doc)
+
+    @staticmethod
+    def circleArcStream(size: float, r: float, arcs: tuple[int, ...] = (0, 1, 2, 3), rotated: bool = False) -> str:
+        """Quarter arcs of radius r centred in a size-point box: ReportLab's scale them by size/20 (6 pt radios)."""
+        c, k, h = fp_str(r), fp_str(0.55231 * r), fp_str(size / 2)
+        starts = (f"{c} 0 m", f"0 {c} m", f"-{c} 0 m", f"0 -{c} m")
+        curves = (
+            f"{c} {k} {k} {c} 0 {c} c",
+            f"-{k} {c} -{c} {k} -{c} 0 c",
+            f"-{c} -{k} -{k} -{c} 0 -{c} c",
+            f"{k} -{c} {c} -{k} {c} 0 c",
+        )
+        matrix = "0.7071 0.7071 -0.7071 0.7071" if rotated else "1 0 0 1"
+        return "\n".join([f"{matrix} {h} {h} cm", starts[arcs[0]], *(curves[n] for n in arcs)])
 
     def makeFont(self, fontName: str | None) -> tuple[str, str]:
         if fontName not in self._font_refs:
@@ -110,9 +140,9 @@ class _AcroForm(AcroForm):
         A value outside Windows-1252 is drawn in the embedded font, so it shows, not boxes. /DA stays
         Helvetica: a reader redraws typed text with the /DA font, and a subset of DejaVu holds only the
         glyphs already used, so it could not show what a participant types. A multi-line box (font size
-        0, 'auto') gets its value wrapped at the largest size that fits, as a reader would show it.
+        box gets its value wrapped at the largest size that fits, at most the field's own.
         """
-        one_line = bool(fontSize)
+        one_line = not self._multiline
         if not value or (one_line and _winansi(value)):
             return super().txAP(key, value, iFontName, rFontName, fontSize, **kwargs)
         font = st.FIELD_FONT if _winansi(value) else self.text_font
@@ -121,7 +151,7 @@ class _AcroForm(AcroForm):
         if one_line:
             size, lines = fontSize, [value.replace("\n", " ")]
         else:
-            size, lines = _fit_lines(value, font, room, height - 4 * border)
+            size, lines = _fit_lines(value, font, room, height - 4 * border, fontSize)
         if font == st.FIELD_FONT:
             return super().txAP(key, "\n".join(lines), iFontName, rFontName, size, **kwargs)
         blank = super().txAP(key, "", iFontName, rFontName, size, **kwargs)
@@ -153,10 +183,15 @@ class _AcroForm(AcroForm):
         for state in ("D", "R"):
             looks.pop(state, None)
 
+    def _zapf(self) -> None:
+        """Name ZapfDingbats as the font of a button's mark (/MK /CA), so a reader redrawing it keeps its shape."""
+        self._last_widget()["DA"] = PDFString("/ZaDb 0 Tf 0 g")
+
     def checkbox(self, **kwargs: object) -> None:
         super().checkbox(**kwargs)
         self._drop_pressed_looks()
         self._trim()
+        self._zapf()
 
     def radio(self, *, button_tip: str, **kwargs: object) -> None:
         """One button of a group; the button gets its own tooltip, as some readers (pdf.js) announce only it."""
@@ -166,10 +201,12 @@ class _AcroForm(AcroForm):
             self._radios[kwargs["name"]].__class__ = _Group
         self._drop_pressed_looks()
         self._trim()
+        self._zapf()
         self._last_widget()["TU"] = PDFString(button_tip)
 
     def textfield(self, **kwargs: object) -> None:
         """A text field without the entries that restate defaults (empty value, no flags): smaller files."""
+        self._multiline = "multiline" in str(kwargs.get("fieldFlags", ""))
         super().textfield(**kwargs)
         entries = self._last_widget().dict
         if not kwargs.get("value"):
@@ -179,15 +216,17 @@ class _AcroForm(AcroForm):
         self._trim()
 
 
+_ZAPF = {"Type": PDFName("Font"), "Subtype": PDFName("Type1"), "BaseFont": PDFName("ZapfDingbats")}
+"""In the form's resources (/DR): without it Poppler and others redraw round radio buttons as squares."""
 _LEADING = 1.2
 """Line height as a multiple of the font size, as ReportLab draws multi-line text."""
 _SIZES = (10.0, 9.0, 8.0, 7.0, 6.0)
 """Sizes tried for a pre-filled multi-line value, largest first; below 6 pt print is unreadable."""
 
 
-def _fit_lines(text: str, font: str, width: float, height: float) -> tuple[float, list[str]]:
+def _fit_lines(text: str, font: str, width: float, height: float, largest: float) -> tuple[float, list[str]]:
     """The largest size at which text, wrapped at words, fits the box, and its lines (clipped at the smallest)."""
-    for size in _SIZES:
+    for size in (s for s in _SIZES if s <= largest):
         lines = _wrap(text, font, size, width)
         if len(lines) * _LEADING * size <= height:
             break
@@ -331,8 +370,16 @@ class _Decorator:
         canv.setFillColor(st.MUTED)
         canv.setFont(fonts.regular, 8)
         room = right - x - stringWidth(name, fonts.bold, 9) - 16
-        agency = _fit(f"{info.agency} · {info.division}", fonts.regular, 8, room)
-        canv.drawRightString(right, base + 6, agency)
+        if doc.page == 1:
+            agency = _fit(f"{info.agency} · {info.division}", fonts.regular, 8, room)
+            canv.drawRightString(right, base + 6, agency)
+        else:  # a continuation page separated from the first still says whose it is
+            label = f"{WORDS['name']}: "
+            line_w = min(200.0, room - stringWidth(label, fonts.regular, 8))
+            canv.drawRightString(right - line_w - 2, base + 6, label)
+            canv.setStrokeColor(st.BORDER)
+            canv.setLineWidth(0.5)
+            canv.line(right - line_w, base + 5, right, base + 5)
         canv.setStrokeColor(self.s.accent)
         canv.setLineWidth(2)
         canv.line(left, base, right, base)

@@ -20,14 +20,46 @@ from .tagging import Tagger, tag_for
 class Text(Paragraph):
     """A paragraph tagged as it is drawn: a heading level or P, from its style's name."""
 
+    groups: tuple[str, ...] = ()
+    """Structure groups the paragraph sits in, outermost first: ('LI', 'LBody') for a bullet."""
+
     def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:
-        canvas.tagger.begin(canvas, tag_for(self.style.name))  # type: ignore[attr-defined]
+        tagger: Tagger = canvas.tagger  # type: ignore[attr-defined]
+        for kind in self.groups:
+            tagger.open(kind)
+        tagger.begin(canvas, tag_for(self.style.name))  # type: ignore[arg-type]
         super().drawOn(canvas, x, y, _sW)
         Tagger.end(canvas)  # type: ignore[arg-type]
+        for _ in self.groups:
+            tagger.close()
+
+
+class Group(Flowable):
+    """Opens (kind given) or closes a structure group, such as a list around its items; takes no room.
+
+    Kept with what follows, so it never breaks a heading's hold on the field after it.
+    """
+
+    def __init__(self, kind: str = "") -> None:
+        super().__init__()
+        self.kind, self.keepWithNext = kind, 1
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        tagger: Tagger = self.canv.tagger  # type: ignore[attr-defined]
+        if self.kind:
+            tagger.open(self.kind)
+        else:
+            tagger.close()
 
 
 class TextBox(Flowable):
-    """A text field filling the available width; multi-line ones auto-size their text (font size 0)."""
+    """A text field filling the available width, typed text at a fixed size.
+
+    Multi-line boxes too: auto size (0) makes each reader pick its own, from 5 to 20 pt.
+    """
 
     def __init__(self, name: str, tooltip: str, *, height: float = st.BOX_H, multiline: bool = False, value: str = ""):
         super().__init__()
@@ -53,7 +85,7 @@ class TextBox(Flowable):
             fillColor=st.FILL,
             textColor=st.FIELD_INK,
             fontName=st.FIELD_FONT,
-            fontSize=0 if self.multiline else st.FIELD_SIZE,
+            fontSize=st.FIELD_SIZE,
             fieldFlags="multiline" if self.multiline else "",
             maxlen=0,
         )
@@ -87,6 +119,9 @@ class CheckItem(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
+        """A list item: the box (a Form element) and its caption as the item's body."""
+        tagger: Tagger = self.canv.tagger  # type: ignore[attr-defined]
+        tagger.open("LI")
         top = self.height
         self.canv.acroForm.checkbox(
             name=self.name,
@@ -103,7 +138,10 @@ class CheckItem(Flowable):
             textColor=st.INK,
             fieldFlags="",
         )
+        tagger.open("LBody")
         self.caption.drawOn(self.canv, st.CHECK + 5, top - self.caption.height + 0.5)
+        tagger.close()
+        tagger.close()
 
 
 def radio(
@@ -213,9 +251,12 @@ class Row(Flowable):
         gap: float = st.GAP,
         pad: float = 0.0,
         background: Color | None = None,
+        cell: str = "",
     ) -> None:
         super().__init__()
         self.parts, self.shares, self.gap, self.pad, self.background = list(parts), list(shares), gap, pad, background
+        self.cell = cell
+        """'TH' or 'TD' for a table row: tagged TR, each part a cell; empty for a layout row."""
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
@@ -232,49 +273,105 @@ class Row(Flowable):
             self.canv.setFillColor(self.background)
             self.canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
             Tagger.end(self.canv)
+        tagger: Tagger = self.canv.tagger  # type: ignore[attr-defined]
+        if self.cell:
+            tagger.open("TR")
         x = 0.0
         for part, w in zip(self.parts, self.widths, strict=True):
+            if self.cell:
+                tagger.open(self.cell)
             part.drawOn(self.canv, x, self.height - self.pad - part.height)
+            if self.cell:
+                tagger.close()
             x += w + self.gap
+        if self.cell:
+            tagger.close()
 
 
 class Rows(Flowable):
     """A caption, a header and rows that split only between rows, repeating the header on each new page."""
 
-    def __init__(self, header: Flowable, rows: Sequence[Flowable], caption: Flowable | None = None) -> None:
+    def __init__(
+        self,
+        header: Flowable,
+        rows: Sequence[Flowable],
+        caption: Flowable | None = None,
+        lead: Sequence[Paragraph] = (),
+        *,
+        first: bool = True,
+        last: bool = True,
+    ) -> None:
         super().__init__()
         self.header, self.rows, self.caption = header, list(rows), caption
+        self.first, self.last = first, last
+        """Whether this part opens the Table element (its header is tagged) and closes it."""
+        self.lead = list(lead)
+        """Headings printed above the caption on the first page (see keep_leads_in_tables)."""
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
+        self.lead_hs = [
+            p.wrap(available_width, available_height)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in self.lead
+        ]
         self.caption_h = self.caption.wrap(available_width, available_height)[1] + st.LABEL_GAP if self.caption else 0
         self.header_h = self.header.wrap(available_width, available_height)[1]
         self.row_hs = [row.wrap(available_width, available_height)[1] for row in self.rows]
-        self.height = self.caption_h + self.header_h + sum(self.row_hs)
+        self.height = sum(self.lead_hs) + self.caption_h + self.header_h + sum(self.row_hs)
         return self.width, self.height
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         self.wrap(available_width, available_height)
-        used, fits = self.caption_h + self.header_h, 0
+        used, fits = sum(self.lead_hs) + self.caption_h + self.header_h, 0
         for height in self.row_hs:
             if used + height > available_height:
                 break
             used, fits = used + height, fits + 1
         if fits == 0 or fits == len(self.rows):
             return []
-        return [Rows(self.header, self.rows[:fits], self.caption), Rows(self.header, self.rows[fits:])]
+        return [
+            Rows(self.header, self.rows[:fits], self.caption, self.lead, first=self.first, last=False),
+            Rows(self.header, self.rows[fits:], first=False, last=self.last),
+        ]
 
     def draw(self) -> None:
         y = self.height
+        for paragraph, height in zip(self.lead, self.lead_hs, strict=True):
+            y -= height - paragraph.getSpaceAfter()
+            paragraph.drawOn(self.canv, 0, y)
+            y -= paragraph.getSpaceAfter()
         if self.caption:
             y -= self.caption.height
             self.caption.drawOn(self.canv, 0, y)
             y -= st.LABEL_GAP
+        tagger: Tagger = self.canv.tagger  # type: ignore[attr-defined]
         y -= self.header_h
-        self.header.drawOn(self.canv, 0, y)
+        if self.first:
+            tagger.open("Table")
+            self.header.drawOn(self.canv, 0, y)
+        else:  # the header repeated on a later page: read once, where the table starts
+            Tagger.begin_artifact(self.canv)
+            self.header.drawOn(self.canv, 0, y)
+            Tagger.end(self.canv)
         for row, height in zip(self.rows, self.row_hs, strict=True):
             y -= height
             row.drawOn(self.canv, 0, y)
+        if self.last:
+            tagger.close()
+
+
+def keep_leads_in_tables(story: list[Flowable]) -> list[Flowable]:
+    """Headings kept with a table are moved inside it, so the table can start on the same page.
+
+    Platypus moves a heading and what it is kept with as one block to the next page whenever the block
+    does not fit, leaving most of a page blank above a long table that could have split.
+    """
+    out: list[Flowable] = []
+    for flowable in story:
+        if isinstance(flowable, Rows):
+            while out and isinstance(out[-1], Paragraph) and out[-1].getKeepWithNext():
+                flowable.lead.insert(0, out.pop())
+        out.append(flowable)
+    return out
 
 
 class Box(Flowable):

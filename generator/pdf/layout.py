@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from ..formdefs import (
@@ -29,12 +30,27 @@ from ..formdefs import (
 )
 from ..model import Program
 from . import styles as st
-from .flowables import Box, CheckItem, RadioCell, RadioFlow, Row, Rows, SignatureLine, Stack, TextBox
+from .flowables import (
+    Box,
+    CheckItem,
+    Group,
+    RadioCell,
+    RadioFlow,
+    Row,
+    Rows,
+    SignatureLine,
+    Stack,
+    TextBox,
+    keep_leads_in_tables,
+)
 from .flowables import Text as Paragraph
 from .wording import TOOLTIPS, WORDS
 
 SHARES = {width: 1.0 if width == "full" else float(Fraction(width)) for width in get_args(Width)}
 """Share of the line for each `width` a form may give, read from the names themselves ('2/3' is 2/3)."""
+
+_TAILS = {Checklist: 4, Signature: 2}
+"""Flowables ending a checklist (its last line, spacing, end of list) and a signature (its block, spacing)."""
 
 _NUMBER_W = 24.0
 """The rating grid's first column, holding the question's number."""
@@ -63,14 +79,36 @@ class StoryBuilder:
     def story(self) -> list[Flowable]:
         story: list[Flowable] = [
             Paragraph(escape(self.form.title), self.s.title),
-            Paragraph(f"{escape(WORDS['completed_by'])}: {escape(self.form.who)}", self.s.who),
+            Paragraph(escape(self.who_line()), self.s.who.clone("who-first", spaceAfter=1)),
+            Paragraph(escape(self.return_line()), self.s.small.clone("return", spaceAfter=6)),
             *[Paragraph(escape(p.strip()), self.s.body) for p in self.form.intro.split("\n\n") if p.strip()],
         ]
-        for section in self.form.sections:
+        sections = self.form.sections
+        for section, following in zip(sections, [*sections[1:], None], strict=True):
             story.append(Paragraph(escape(section.title), self.s.section))
             story += paragraphs(section.intro, self.s.body)
-            story += self.fields(section.fields, section.id)
-        return story
+            body = self.fields(section.fields, section.id)
+            signs_next = following is not None and isinstance(following.fields[0], Signature)
+            if isinstance(body[-1], Paragraph) and not signs_next:
+                # Text ending a section leads into nothing there: kept with the next section, it would pull
+                # that section's first block along and leave the rest of the page blank.
+                body[-1].keepWithNext = 0
+            story += body
+        while isinstance(story[-1], Spacer):  # space after the last field could start a blank page
+            story.pop()
+        return keep_leads_in_tables(story)
+
+    def who_line(self) -> str:
+        """Who fills the form in and about how long it takes, so people can set the time aside."""
+        line = f"{WORDS['completed_by']}: {self.form.who}"
+        return f"{line}, {WORDS['minutes'].format(minutes=self.form.minutes)}" if self.form.minutes else line
+
+    def return_line(self) -> str:
+        """Where the filled form goes and whom to ask for it in another format (large print, plain text)."""
+        info, contact = self.program.program, self.program.program.contact
+        how = info.return_to or WORDS["return_default"].format(email=contact.email)
+        others = WORDS["other_formats"].format(name=contact.name, email=contact.email, phone=contact.phone)
+        return f"{WORDS['return_to'].format(how=how)} {others}"
 
     def fields(self, fields: list, prefix: str) -> list[Flowable]:
         """Flowables for a run of fields; consecutive narrow ones share a line."""
@@ -87,17 +125,35 @@ class StoryBuilder:
                 out.append(Spacer(0, st.BLOCK_GAP))
                 pending.clear()
 
+        previous: object = None
         for field in fields:
-            share = SHARES[getattr(field, "width", "full")]
+            share = self.share(field)
             if share < 1.0:
                 if sum(s for _, s in pending) + share > 1.001:
                     flush()
                 pending.append((self.one(field, prefix)[0], share))
                 continue
             flush()
-            out += self.one(field, prefix)
+            built = self.one(field, prefix)
+            tail = _TAILS.get(type(previous), 0) if isinstance(field, ParagraphField) else 0
+            if tail:
+                # A rule about the ticks (the 90-day check-up's) or a note on copies of what was signed
+                # never starts a page apart from what it is about.
+                built = [Stack([*out[-tail:], *built], gap=0)]
+                del out[-tail:]
+            out += built
+            previous = field
         flush()
         return out
+
+    def share(self, field: object) -> float:
+        """The field's share of the line; the whole line when its pre-filled value would overflow the narrower box."""
+        share = SHARES[getattr(field, "width", "full")]
+        value = getattr(field, "default", "")
+        # A box is its share less a gap, and ReportLab starts text 3 pt in from either border.
+        if value and stringWidth(value, st.FIELD_FONT, st.FIELD_SIZE) + 6 > share * self.width - st.GAP:
+            return 1.0
+        return share
 
     def one(self, field: object, prefix: str) -> list[Flowable]:
         builder: Callable[..., list[Flowable]] = getattr(self, f"_{type(field).__name__.lower()}")
@@ -105,8 +161,10 @@ class StoryBuilder:
 
     # --- helpers ----------------------------------------------------------------------------------
 
-    def labelled(self, label: str, help_text: str | None, body: Flowable) -> list[Flowable]:
-        parts: list[Flowable] = [Paragraph(escape(label), self.s.label)]
+    def labelled(self, label: str, help_text: str | None, body: Flowable, *, aside: str = "") -> list[Flowable]:
+        """Label, optional help and the field; an aside (a date's format) follows the label on its line."""
+        aside = f" <font size=7.5 color='#555555'>{escape(aside)}</font>" if aside else ""
+        parts: list[Flowable] = [Paragraph(escape(label) + aside, self.s.label)]
         if help_text:
             parts.append(Paragraph(escape(help_text), self.s.help))
         return [Stack([*parts, body]), Spacer(0, st.BLOCK_GAP)]
@@ -121,7 +179,7 @@ class StoryBuilder:
         return [caption]
 
     def header_row(self, cells: list[Flowable], shares: list[float]) -> Row:
-        return Row(cells, shares, gap=4, pad=3, background=self.tint)
+        return Row(cells, shares, gap=4, pad=3, background=self.tint, cell="TH")
 
     def text(self, name: str, tooltip: str, **kwargs: object) -> TextBox:
         """A text field holding its bound value, if any."""
@@ -139,16 +197,20 @@ class StoryBuilder:
         style = self.s.note if field.style == "note" else self.s.body
         out = paragraphs(field.text, style)
         bullet = self.s.bullet.clone("bullet-kept", keepWithNext=1)
-        out += [Paragraph(escape(item), bullet, bulletText="•") for item in field.items]
-        if field.items:
-            out.append(Spacer(0, 4))
+        items = [Paragraph(escape(item), bullet, bulletText="•") for item in field.items]
+        for item in items:
+            item.groups = ("LI", "LBody")
+        if items:
+            out += [Group("L"), *items, Group(), Spacer(0, 4)]
         return out
 
     def _textfield(self, field: TextField, prefix: str) -> list[Flowable]:
-        tooltip = TOOLTIPS.get(field.type, "{hint}").format(hint=field.hint)
+        tooltip = TOOLTIPS.get(field.type, "{hint}").format(hint=field.hint, format=WORDS["date_format"])
         name = f"{prefix}.{field.name}"
         box = TextBox(name, tooltip, value=self.values.get(name, field.default))
-        return self.labelled(field.label, field.help, box)
+        # A date's format beside its label, on the same line so boxes sharing a line stay level.
+        aside = WORDS["date_format"] if field.type == "date" else ""
+        return self.labelled(field.label, field.help, box, aside=aside)
 
     def _multiline(self, field: Multiline, prefix: str) -> list[Flowable]:
         box = self.text(f"{prefix}.{field.name}", field.hint, height=field.lines * st.LINE_H + 4, multiline=True)
@@ -170,12 +232,13 @@ class StoryBuilder:
             for option, name in zip(field.options, field.option_names(prefix), strict=True)
         ]
         columns = field.columns
-        out = self.label_kept_with_next(field.label, field.help)
+        out = [*self.label_kept_with_next(field.label, field.help), Group("L")]
         for start in range(0, len(items), columns):
             chunk = items[start : start + columns]
             chunk += [Box() for _ in range(columns - len(chunk))]
             out.append(Row(chunk, [1.0] * columns, gap=st.GAP))
             out.append(Spacer(0, 4))
+        out.append(Group())
         if field.other:
             other = self.text(f"{prefix}.{field.name}.other", TOOLTIPS["other"].format(hint=field.hint))
             out += [Spacer(0, 2), *self.labelled(WORDS["other"], None, other)]
@@ -229,12 +292,12 @@ class StoryBuilder:
                 )
                 for level in scale
             ]
-            line: Flowable = Row(cells, shares, gap=_GRID_GAP, pad=4)
+            line: Flowable = Row(cells, shares, gap=_GRID_GAP, pad=4, cell="TD")
             if field.comments:
                 comment = self.text(f"{name}.comment", TOOLTIPS["comment"].format(n=n), height=18)
                 note = Paragraph(escape(WORDS["comment"]), self.s.small)
                 widths = [_NUMBER_W, 52.0, self.width - 2 * _GRID_GAP - _NUMBER_W - 52.0]
-                line = Stack([line, Row([Box(), note, comment], widths, gap=_GRID_GAP)], gap=1)
+                line = Stack([line, Row([Box(), note, comment], widths, gap=_GRID_GAP, cell="TD")], gap=1)
             rows.append(Stack([line, Box(5)], gap=0))
         out += [
             Rows(self.header_row(head, shares), rows, self.caption(field.label, field.help)),
@@ -254,12 +317,12 @@ class StoryBuilder:
                 )
                 for column in field.columns
             ]
-            rows.append(Row(cells, shares, gap=0))
+            rows.append(Row(cells, shares, gap=0, cell="TD"))
         table = Rows(self.header_row(head, shares), rows, self.caption(field.label, field.help))
         return [table, Spacer(0, st.BLOCK_GAP)]
 
     def _signature(self, field: Signature, prefix: str) -> list[Flowable]:
-        out: list[Flowable] = []
+        out: list[Stack] = []
         for item in field.roles:
             role, key = item.label, f"{prefix}.{item.key}"
             parts = [
@@ -272,14 +335,14 @@ class StoryBuilder:
                 Stack([Paragraph(escape(WORDS["signature"]), self.s.small), SignatureLine()]),
                 Stack(
                     [
-                        Paragraph(escape(WORDS["date"]), self.s.small),
-                        self.text(f"{key}.date", TOOLTIPS["sign_date"].format(role=role)),
+                        Paragraph(escape(f"{WORDS['date']} ({WORDS['date_format']})"), self.s.small),
+                        self.text(f"{key}.date", TOOLTIPS["sign_date"].format(role=role, format=WORDS["date_format"])),
                     ]
                 ),
             ]
-            block = Stack([Paragraph(escape(role), self.s.label), Row(parts, [0.4, 0.38, 0.22])], gap=2)
-            out += [block, Spacer(0, st.BLOCK_GAP + 3)]
-        return out
+            out.append(Stack([Paragraph(escape(role), self.s.label), Row(parts, [0.4, 0.38, 0.22])], gap=2))
+        # One block: a page never holds a lone signatory, cut off from the others who sign the same form.
+        return [Stack(out, gap=st.BLOCK_GAP + 3), Spacer(0, st.BLOCK_GAP + 3)]
 
     def _repeat(self, field: Repeat, prefix: str) -> list[Flowable]:
         out: list[Flowable] = []

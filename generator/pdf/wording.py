@@ -12,13 +12,21 @@ WORDS: dict[str, str] = {
     "printed_name": "Printed name",
     "signature": "Signature",
     "date": "Date",
+    "date_format": "YYYY-MM-DD",
+    "name": "Name",
     "completed_by": "Completed by",
+    "minutes": "about {minutes} minutes to complete",
+    "return_to": "Return it: {how}",
+    "return_default": "e-mail it to {email}.",
+    "other_formats": (
+        "To ask for this form in another format, such as large print or plain text, contact {name} ({email}, {phone})."
+    ),
     "extra_questions": "Further questions",
     "scale_intro": "How to use the rating scale",
 }
 
 TOOLTIPS: dict[str, str] = {
-    "date": "{hint} (a date)",
+    "date": "{hint} (a date, written {format})",
     "email": "{hint} (an e-mail address)",
     "phone": "{hint} (a phone number)",
     "option": "{hint}: tick if this applies: {option}",
@@ -28,5 +36,5 @@ TOOLTIPS: dict[str, str] = {
     "comment": "Question {n}: your comment on the rating",
     "cell": "{hint}, row {row}: {column}",
     "sign_name": "{role}: printed name",
-    "sign_date": "{role}: date signed",
+    "sign_date": "{role}: date signed, written {format}",
 }
