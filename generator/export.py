@@ -14,7 +14,7 @@ import yaml
 from mkdocs.utils.yaml import yaml_load
 
 from .build import check_output, replacing
-from .mkdocs_plugin import THEME_DIR, MaterialSettings, apply_palette, material_settings
+from .mkdocs_plugin import THEME_DIR, MaterialSettings, apply_palette, material_settings, with_polyfills
 from .site import RenderedSite, render_site
 from .siteconfig import config_file
 from .sources import Sources
@@ -63,6 +63,7 @@ def export_config(
         config[key] = [*raw.get(key, []), *ours]
         if not config[key]:
             del config[key]
+    config["extra"] = with_polyfills(raw.get("extra"), settings.polyfills)
     config["plugins"] = _without_handbook(raw.get("plugins", ["search"]))
     return config, custom_dir
 

@@ -42,6 +42,8 @@ SITE_MARKER = ".handbook-site"
 """Written into every built site: `handbook build` replaces only a folder that holds it (or an empty one)."""
 COLOR_CSS = "assets/program-color.css"
 KEYBOARD_JS = "assets/handbook-keyboard.js"
+WORKER_SHIM_JS = "assets/iframe-worker.js"
+"""Material's offline plugin (in the shipped mkdocs.yml) names this shim from a CDN unless a polyfill is listed."""
 ASSETS_DIR = Path(__file__).parent / "assets"
 """The stylesheet and script every site gets, beside the generated colours."""
 THEME_DIR = Path(__file__).parent / "theme"
@@ -61,6 +63,8 @@ class MaterialSettings:
     """Extra files the settings need: the colour and focus stylesheet, the header keyboard script."""
     extra_css: list[str] = field(default_factory=list)
     extra_javascript: list[str] = field(default_factory=list)
+    polyfills: list[str] = field(default_factory=list)
+    """Scripts for `extra.polyfills`, which Material loads before its own: the file:// Web Worker shim."""
 
 
 @cache
@@ -255,7 +259,17 @@ def material_settings(site: RenderedSite) -> MaterialSettings:
     settings.extra_css.append(COLOR_CSS)
     settings.files[KEYBOARD_JS] = (ASSETS_DIR / "handbook.js").read_text(encoding="utf-8")
     settings.extra_javascript.append(KEYBOARD_JS)
+    settings.files[WORKER_SHIM_JS] = (ASSETS_DIR / "iframe-worker.js").read_text(encoding="utf-8")
+    settings.polyfills.append(WORKER_SHIM_JS)
     return settings
+
+
+def with_polyfills(extra: Any, polyfills: list[str]) -> dict[str, Any]:
+    """mkdocs.yml's `extra` with our polyfills added, so the offline plugin finds its shim and adds none of its own."""
+    extra = dict(extra) if isinstance(extra, dict) else {}
+    listed = list(extra.get("polyfills") or [])
+    extra["polyfills"] = [*listed, *(script for script in polyfills if script not in listed)]
+    return extra
 
 
 def apply_palette(current: Any, palette: dict[str, str]) -> Any:
@@ -319,6 +333,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.extra_css.extend(css for css in self.settings.extra_css if css not in config.extra_css)
         scripts = {str(js) for js in config.extra_javascript}
         config.extra_javascript.extend(js for js in self.settings.extra_javascript if js not in scripts)
+        config.extra["polyfills"] = with_polyfills(config.extra, self.settings.polyfills)["polyfills"]
         self._add_theme_overrides(config)
         return config
 

@@ -170,6 +170,12 @@ def test_the_menu_button_works_from_the_keyboard_on_a_phone(example: Served) -> 
     assert drawer["open"] and drawer["expanded"] == "true"
 
 
+def test_search_finds_pages_on_a_site_opened_from_the_disk(example: Served) -> None:
+    found = browser("search", example.folder.as_uri() + "/", "index.html", "agreement")
+    assert found["errors"] == [] and found["meta"], found
+    assert "Mentoring agreement" in found["titles"], found
+
+
 def test_pages_are_in_the_programme_language(example: Served, program_copy, tmp_path: Path) -> None:
     def languages(folder: Path) -> set[str]:
         return {re.search(r'<html lang="([^"]+)"', p.read_text(encoding="utf-8"))[1] for p in folder.glob("*.html")}

@@ -291,8 +291,10 @@ def test_export_builds_with_plain_mkdocs(tmp_path: Path, site: Path) -> None:
     assert tree_digest(out / "site").keys() == tree_digest(site).keys() - {".handbook-site"}  # no plugin, no marker
     assert pdf_links(out / "site" / "forms.html") == pdf_links(site / "forms.html")
     exported, plugged = ((root / "index.html").read_text(encoding="utf-8") for root in (out / "site", site))
-    for needle in ('<html lang="en"', "assets/handbook-keyboard.js", "assets/program-color.css"):
+    for needle in ('<html lang="en"', "assets/handbook-keyboard.js", "assets/program-color.css", "iframe-worker.js"):
         assert needle in exported and needle in plugged, needle
+    for root, page in ((out / "site", exported), (site, plugged)):  # the search works from the disk, both ways
+        assert (root / "search" / "search_index.js").is_file() and "unpkg" not in page
 
 
 def test_build_refuses_to_replace_a_folder_it_did_not_make(program_copy, tmp_path: Path) -> None:

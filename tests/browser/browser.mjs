@@ -4,6 +4,8 @@
 //   node browser.mjs focus BASE_URL [--width=N] PAGE N   -> JSON list: the element each of N Tab presses focuses,
 //                                                            with its computed outline
 //   node browser.mjs drawer BASE_URL PAGE                -> JSON: at phone width, Tab to the menu button, press Enter
+//   node browser.mjs search BASE_URL PAGE QUERY          -> JSON: opens the search on PAGE (file:// too), types
+//                                                            QUERY, and lists the result titles shown
 //   node browser.mjs download BASE_URL LINK_TEXT OUT     -> clicks from the home page to the page named
 //                                                            LINK_TEXT, clicks its first PDF link, saves it to OUT
 import { chromium } from "playwright-core";
@@ -93,6 +95,18 @@ async function drawer(page, base, path) {
   return { tabs: null };
 }
 
+async function search(page, base, path, query) {
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(new URL(path, base).href, { waitUntil: "load" });
+  await page.locator(".md-search__input").fill(query);  // shown in the header at desktop width
+  const results = page.locator(".md-search-result__item");
+  await results.first().waitFor({ timeout: 15000 }).catch(() => {});
+  const titles = await page.locator(".md-search-result__item h1, .md-search-result__item h2").allTextContents();
+  const meta = await page.locator(".md-search-result__meta").textContent().catch(() => null);
+  return { titles: titles.map((t) => t.trim()), meta: meta?.trim() ?? null, errors };
+}
+
 async function download(page, base, linkText, out) {
   await page.goto(base, { waitUntil: "load" });
   await page.getByRole("link", { name: linkText, exact: true }).first().click();
@@ -110,10 +124,11 @@ const commands = {
   audit: (page) => audit(page, base, params, widths),
   focus: (page) => focus(page, base, params[0], Number(params[1])),
   drawer: (page) => drawer(page, base, params[0]),
+  search: (page) => search(page, base, params[0], params[1]),
   download: (page) => download(page, base, params[0], params[1]),
 };
 if (!commands[command] || !base) {
-  console.error("usage: node browser.mjs audit|focus|drawer|download BASE_URL ... (see the top of this file)");
+  console.error("usage: node browser.mjs audit|focus|drawer|search|download BASE_URL ... (see the top of this file)");
   process.exit(2);
 }
 const result = await withPage(command === "drawer" ? PHONE : widths[0], commands[command]);
