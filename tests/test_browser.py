@@ -165,9 +165,26 @@ def test_tab_reaches_the_controls_with_a_visible_focus_ring(example: Served) -> 
 def test_the_menu_button_works_from_the_keyboard_on_a_phone(example: Served) -> None:
     drawer = browser("drawer", example.url, "index.html")
     assert drawer["tabs"] == 2, "Tab should reach the menu button right after the skip link"
-    assert drawer["focus"]["role"] == "button" and drawer["focus"]["name"] == "Navigation"
+    assert drawer["focus"]["tag"] == "button" and drawer["focus"]["name"] == "Navigation"  # a real button
     assert drawer["focus"]["outlineStyle"] == "solid"
     assert drawer["open"] and drawer["expanded"] == "true"
+    assert drawer["next"]["onScreen"] and "md-nav" in drawer["next"]["cls"], drawer["next"]  # on into the drawer
+
+
+def test_every_tab_stop_on_a_phone_is_on_screen(example: Served) -> None:
+    """WCAG 2.4.3 and 2.4.7: the closed drawer and the closed search field must not take focus off screen."""
+    stops = browser("focus", example.url, "--width=390", "index.html", "40")
+    seen = stops[: stops.index(None)] if None in stops else stops  # once round the page, to the address bar
+    assert [stop["name"] for stop in seen[:3]] == ["Skip to content", "Navigation", "Search"], seen[:3]
+    assert seen[1]["tag"] == seen[2]["tag"] == "button"
+    hidden = [stop for stop in seen if not (stop["visible"] and stop["onScreen"])]
+    assert hidden == [], hidden
+    assert len(seen) >= 15 and not any("md-nav" in stop["cls"] for stop in seen)
+
+
+def test_the_search_dialog_has_a_name(example: Served) -> None:
+    stops = browser("focus", example.url, "index.html", "3")
+    assert stops[2]["cls"].startswith("md-search__input") and stops[2]["dialog"] == "Search", stops[2]
 
 
 def test_search_finds_pages_on_a_site_opened_from_the_disk(example: Served) -> None:

@@ -3,7 +3,8 @@
 //                                                            (WCAG 2.1 A/AA), at each width (default 1280)
 //   node browser.mjs focus BASE_URL [--width=N] PAGE N   -> JSON list: the element each of N Tab presses focuses,
 //                                                            with its computed outline
-//   node browser.mjs drawer BASE_URL PAGE                -> JSON: at phone width, Tab to the menu button, press Enter
+//   node browser.mjs drawer BASE_URL PAGE                -> JSON: at phone width, Tab to the menu button, press Enter,
+//                                                            and say where focus is then (in the open drawer)
 //   node browser.mjs search BASE_URL PAGE QUERY          -> JSON: opens the search on PAGE (file:// too), types
 //                                                            QUERY, and lists the result titles shown
 //   node browser.mjs download BASE_URL LINK_TEXT OUT     -> clicks from the home page to the page named
@@ -64,9 +65,12 @@ const describeFocus = () => {
   const box = el.getBoundingClientRect();
   return {
     tag: el.tagName.toLowerCase(), role: el.getAttribute("role"), cls: el.className || "",
+    dialog: el.closest("[role=dialog]")?.getAttribute("aria-label") ?? null,
     name: (el.getAttribute("aria-label") || el.textContent || el.getAttribute("placeholder") || "").trim().slice(0, 60),
     outlineStyle: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth), outlineColor: style.outlineColor,
     visible: box.width > 0 && box.height > 0 && style.visibility !== "hidden",
+    onScreen: box.right > 0 && box.bottom > 0 && box.left < innerWidth && box.top < innerHeight
+      && el.checkVisibility({ opacityProperty: true, visibilityProperty: true }),
   };
 };
 
@@ -75,6 +79,7 @@ async function focus(page, base, path, count) {
   const stops = [];
   for (let i = 0; i < count; i++) {
     await page.keyboard.press("Tab");
+    await page.waitForTimeout(300);  // Material fades the skip link and the ¶ permalinks in on focus
     stops.push(await page.evaluate(describeFocus));
   }
   return stops;
@@ -84,13 +89,15 @@ async function drawer(page, base, path) {
   await page.goto(new URL(path, base).href, { waitUntil: "load" });
   for (let tabs = 1; tabs <= 10; tabs++) {
     await page.keyboard.press("Tab");
-    const label = await page.evaluate(() => document.activeElement?.getAttribute("for"));
-    if (label !== "__drawer") continue;
+    const toggles = await page.evaluate(() => document.activeElement?.dataset.toggle);
+    if (toggles !== "__drawer") continue;
     const before = await page.evaluate(describeFocus);
     await page.keyboard.press("Enter");
+    await page.waitForTimeout(300);
     const open = await page.evaluate(() => document.getElementById("__drawer").checked);
-    const expanded = await page.evaluate(() => document.querySelector(".md-header label[for=__drawer]").ariaExpanded);
-    return { tabs, focus: before, open, expanded };
+    const expanded = await page.evaluate(() => document.querySelector("[data-toggle=__drawer]").ariaExpanded);
+    const next = await page.evaluate(describeFocus);
+    return { tabs, focus: before, open, expanded, next };
   }
   return { tabs: null };
 }
