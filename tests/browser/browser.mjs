@@ -7,6 +7,10 @@
 //                                                            and say where focus is then (in the open drawer)
 //   node browser.mjs search BASE_URL PAGE QUERY          -> JSON: opens the search on PAGE (file:// too), types
 //                                                            QUERY, and lists the result titles shown
+//   node browser.mjs layout BASE_URL [--width=N] PAGE...  -> JSON {page: facts}: how headings, the header title,
+//                                                            definition terms, tables and notes are laid out
+//   node browser.mjs print BASE_URL PAGE OUT              -> prints PAGE to the PDF file OUT; JSON: how its links
+//                                                            and buttons print
 //   node browser.mjs download BASE_URL LINK_TEXT OUT     -> clicks from the home page to the page named
 //                                                            LINK_TEXT, clicks its first PDF link, saves it to OUT
 import { chromium } from "playwright-core";
@@ -114,6 +118,61 @@ async function search(page, base, path, query) {
   return { titles: titles.map((t) => t.trim()), meta: meta?.trim() ?? null, errors };
 }
 
+// A heading's ¶ permalink is on its text's last line when their bottoms meet.
+const layoutFacts = () => {
+  const lone = [];
+  for (const link of document.querySelectorAll("article .headerlink")) {
+    const heading = link.parentElement;
+    const range = document.createRange();
+    range.setStart(heading, 0);
+    range.setEndBefore(link);
+    const lines = [...range.getClientRects()].filter((r) => r.width > 0);
+    const last = lines[lines.length - 1];
+    if (last && Math.abs(last.bottom - link.getBoundingClientRect().bottom) > 4) lone.push(heading.id);
+  }
+  const size = (selector) => {
+    const el = document.querySelector(selector);
+    return el ? parseFloat(getComputedStyle(el).fontSize) : null;
+  };
+  const topic = document.querySelector(".md-header__topic:first-child");
+  const shown = topic?.querySelector(".md-ellipsis");
+  const before = topic ? getComputedStyle(topic, "::before").content : "none";
+  const title = [before === "none" ? "" : before.replace(/^"|"$/g, ""), shown?.checkVisibility() ? shown.textContent : ""];
+  const dt = document.querySelector("article dt");
+  return {
+    loneHeaderlinks: lone, headerTitle: title.join("").trim(),
+    body: size("article p"), table: size("article table td"), note: size("article .admonition p"),
+    dtWeight: dt ? Number(getComputedStyle(dt).fontWeight) : null,
+  };
+};
+
+async function layout(page, base, paths) {
+  const results = {};
+  for (const path of paths) {
+    await page.goto(new URL(path, base).href, { waitUntil: "load" });
+    results[path] = await page.evaluate(layoutFacts);
+  }
+  return results;
+}
+
+async function print(page, base, path, out) {
+  await page.goto(new URL(path, base).href, { waitUntil: "load" });
+  await page.emulateMedia({ media: "print" });
+  const facts = await page.evaluate(() => {
+    const after = (el) => getComputedStyle(el, "::after").content;
+    const links = [...document.querySelectorAll("article a[href]:not(.headerlink)")];
+    const button = document.querySelector("article .md-button");
+    const heading = document.querySelector("article h2");
+    return {
+      links: links.map((a) => ({ href: a.getAttribute("href"), after: after(a) })),
+      button: button && { border: getComputedStyle(button).borderTopWidth, padding: getComputedStyle(button).paddingTop },
+      headingBreakAfter: heading && getComputedStyle(heading).breakAfter,
+    };
+  });
+  await page.pdf({ path: out, format: "Letter", displayHeaderFooter: false });
+  return facts;
+}
+
 async function download(page, base, linkText, out) {
   await page.goto(base, { waitUntil: "load" });
   await page.getByRole("link", { name: linkText, exact: true }).first().click();
@@ -132,10 +191,12 @@ const commands = {
   focus: (page) => focus(page, base, params[0], Number(params[1])),
   drawer: (page) => drawer(page, base, params[0]),
   search: (page) => search(page, base, params[0], params[1]),
+  layout: (page) => layout(page, base, params),
+  print: (page) => print(page, base, params[0], params[1]),
   download: (page) => download(page, base, params[0], params[1]),
 };
 if (!commands[command] || !base) {
-  console.error("usage: node browser.mjs audit|focus|drawer|search|download BASE_URL ... (see the top of this file)");
+  console.error("usage: node browser.mjs audit|focus|drawer|search|layout|print|download BASE_URL ... (see the top of this file)");
   process.exit(2);
 }
 const result = await withPage(command === "drawer" ? PHONE : widths[0], commands[command]);
