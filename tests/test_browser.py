@@ -152,10 +152,10 @@ def _rgb_hex(css: str) -> str:
 
 def test_tab_reaches_the_controls_with_a_visible_focus_ring(example: Served) -> None:
     palette = Palette.from_color(example.site.facts.color)
-    stops = browser("focus", example.url, "index.html", "10")
+    stops = browser("focus", example.url, "index.html", "14")
     names = [stop["name"] for stop in stops]
     assert names[:3] == ["Skip to content", example.site.facts.name, "Search"], names
-    assert "About mentoring" in names  # on into the navigation
+    assert "For mentees" in names  # on into the navigation
     for stop in stops:
         assert stop["visible"] and stop["outlineStyle"] == "solid" and stop["outlineWidth"] >= 2, stop
         in_header = "md-header" in stop["cls"] or "md-search" in stop["cls"]

@@ -91,3 +91,23 @@ def test_meeting_notes_are_described_as_the_pdf_is() -> None:
 def test_participants_never_read_of_program_yaml() -> None:
     """Only the coordinators' page may name the file participants never see."""
     assert [name for name, text in PAGES.items() if "program.yaml" in text and name != "coordinators.md"] == []
+
+
+ROLE_PAGES = {"mentees.md": "For mentees", "mentors.md": "For mentors", "supervisors.md": "For supervisors"}
+
+
+@pytest.mark.parametrize("page", sorted(ROLE_PAGES))
+def test_each_role_has_a_page_of_what_to_do_and_when(page: str) -> None:
+    text = PAGES[page]
+    assert text.startswith(f"# {ROLE_PAGES[page]}\n")
+    steps = re.findall(r"^(\S.*)\n:   ", text.split("## What you do and when", 1)[1], re.MULTILINE)
+    dated = [step for step in steps if re.search(r"\(by \w+ \d+, \d{4}\)", step)]
+    assert len(steps) >= 6 and len(dated) >= 4, steps
+    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    assert {ROLE_PAGES[page]: page} in nav
+
+
+def test_the_home_page_routes_each_role_to_its_page() -> None:
+    routes = PAGES["index.md"].split("## Start with your role", 1)[1].split("\n## ", 1)[0]
+    for page, title in {**ROLE_PAGES, "coordinators.md": "For coordinators"}.items():
+        assert f"[{title}]({page})" in routes, routes

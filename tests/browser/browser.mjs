@@ -110,9 +110,14 @@ async function search(page, base, path, query) {
   const errors = [];
   page.on("pageerror", (error) => errors.push(String(error)));
   await page.goto(new URL(path, base).href, { waitUntil: "load" });
-  await page.locator(".md-search__input").fill(query);  // shown in the header at desktop width
+  const input = page.locator(".md-search__input");  // shown in the header at desktop width
   const results = page.locator(".md-search-result__item");
-  await results.first().waitFor({ timeout: 15000 }).catch(() => {});
+  // A query typed before the search index has loaded finds nothing: type it again until results show, as a user would.
+  for (let attempt = 0; attempt < 6 && !(await results.count()); attempt++) {
+    await input.fill("");
+    await input.pressSequentially(query);
+    await results.first().waitFor({ timeout: 5000 }).catch(() => {});
+  }
   const titles = await page.locator(".md-search-result__item h1, .md-search-result__item h2").allTextContents();
   const meta = await page.locator(".md-search-result__meta").textContent().catch(() => null);
   return { titles: titles.map((t) => t.trim()), meta: meta?.trim() ?? null, errors };
