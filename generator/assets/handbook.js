@@ -1,8 +1,8 @@
 // Shipped with the handbook plugin: keyboard and screen reader access Material's header lacks.
 // Material opens the navigation drawer and the search with <label>s, which a keyboard cannot reach and a screen
 // reader does not announce as controls. Each becomes a real <button> that toggles the same checkbox (so Material's
-// own code sees the change) and says whether it is open; opening the drawer moves focus into it. Names come from the page, so they follow the program's
-// language; the search dialog gets the search field's name.
+// own code sees the change) and says whether it is open; opening the drawer moves focus into it. Names come from
+// the page, so they follow the program's language; the search dialog gets the search field's name.
 (() => {
   const names = {
     __drawer: () => document.querySelector(".md-nav--primary")?.getAttribute("aria-label"),
@@ -24,7 +24,8 @@
     button.addEventListener("click", () => {
       toggle.click();
       // The open drawer comes after the whole header in the Tab order: take focus into it, where the eyes are.
-      if (label.htmlFor === "__drawer" && toggle.checked) document.querySelector(".md-sidebar--primary a[href]")?.focus();
+      if (label.htmlFor !== "__drawer" || !toggle.checked) return;
+      document.querySelector(".md-sidebar--primary a[href]")?.focus();
     });
     label.replaceWith(button);
   }

@@ -142,7 +142,10 @@ const layoutFacts = () => {
   const topic = document.querySelector(".md-header__topic:first-child");
   const shown = topic?.querySelector(".md-ellipsis");
   const before = topic ? getComputedStyle(topic, "::before").content : "none";
-  const title = [before === "none" ? "" : before.replace(/^"|"$/g, ""), shown?.checkVisibility() ? shown.textContent : ""];
+  const title = [
+    before === "none" ? "" : before.replace(/^"|"$/g, ""),
+    shown?.checkVisibility() ? shown.textContent : "",
+  ];
   const dt = document.querySelector("article dt");
   return {
     loneHeaderlinks: lone, headerTitle: title.join("").trim(),
@@ -170,7 +173,9 @@ async function print(page, base, path, out) {
     const heading = document.querySelector("article h2");
     return {
       links: links.map((a) => ({ href: a.getAttribute("href"), after: after(a) })),
-      button: button && { border: getComputedStyle(button).borderTopWidth, padding: getComputedStyle(button).paddingTop },
+      button: button && {
+        border: getComputedStyle(button).borderTopWidth, padding: getComputedStyle(button).paddingTop,
+      },
       headingBreakAfter: heading && getComputedStyle(heading).breakAfter,
     };
   });
@@ -201,7 +206,7 @@ const commands = {
   download: (page) => download(page, base, params[0], params[1]),
 };
 if (!commands[command] || !base) {
-  console.error("usage: node browser.mjs audit|focus|drawer|search|layout|print|download BASE_URL ... (see the top of this file)");
+  console.error("usage: node browser.mjs COMMAND BASE_URL ... (commands and their arguments: the top of this file)");
   process.exit(2);
 }
 const result = await withPage(command === "drawer" ? PHONE : widths[0], commands[command]);
