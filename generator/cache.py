@@ -26,8 +26,8 @@ FOLDER = ".handbook-cache"
 LIMIT = 64 * 1024 * 1024
 """Bytes kept; the least recently used entries go first."""
 
-_SHAPING = ("jinja2", "babel", "pydantic", "pyyaml", "icalendar", "reportlab", "pypdf")
-"""Libraries whose version can change what we render (dates, templates, PDF bytes); MkDocs runs on every build."""
+_SHAPING = ("jinja2", "babel", "pydantic", "pyyaml", "icalendar", "reportlab", "pypdf", "holidays")
+"""Libraries whose version can change what we render (dates, holidays, templates, PDFs); MkDocs runs every build."""
 
 _PACKAGE = Path(__file__).resolve().parent
 _DIGEST = hashlib.sha256().digest_size

@@ -1,6 +1,8 @@
-"""program.ics: the milestones as all-day events, so participants can put the key dates in their own calendar.
+"""program.ics: the program's start, milestones and end as all-day events, for participants' own calendars.
 
-Deterministic (stable UIDs, DTSTAMP from SOURCE_DATE_EPOCH or the program start) so rebuilds give the same bytes.
+UIDs hold the program year's start date, so next year's calendar adds its events beside this year's instead of
+moving them. DTSTAMP is the build date (SOURCE_DATE_EPOCH or the program start) but never in the future, so rebuilds
+give the same bytes.
 """
 
 from __future__ import annotations
@@ -11,19 +13,23 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from .dates import build_datetime
+from .dates import stamp_datetime
 from .model import Program
 from .pages import MilestoneView
 
 
 def _uid_suffix(program: Program) -> str:
-    """What makes event UIDs unique to this program: its short name at the site's host (when known)."""
+    """What makes event UIDs unique to this program year: its start date and short name at the site's host."""
     slug = re.sub(r"[^a-z0-9]+", "-", program.program.short_name.lower()).strip("-") or "program"
-    return f"{slug}@{urlsplit(program.program.url or '').hostname or 'handbook.invalid'}"
+    host = urlsplit(program.program.url or "").hostname or "handbook.invalid"
+    return f"{program.schedule.start:%Y%m%d}.{slug}@{host}"
 
 
 def program_calendar(program: Program, milestones: list[MilestoneView]) -> bytes:
-    """An iCalendar file with one all-day event per milestone."""
+    """An iCalendar file with one all-day event for the start, each milestone and the end of the program year.
+
+    Milestone UIDs start `milestone.`, the start and end ones `program.`: ids cannot hold a dot, so none collide.
+    """
     info = program.program
     calendar = Calendar.new(
         prodid="-//mentoring-handbook//program calendar//EN",
@@ -31,19 +37,24 @@ def program_calendar(program: Program, milestones: list[MilestoneView]) -> bytes
         description=f"Key dates of {info.name}, {info.agency}.",
         uid=f"calendar.{_uid_suffix(program)}",
     )
-    stamp, suffix = build_datetime(program), _uid_suffix(program)
+    stamp, suffix = stamp_datetime(program), _uid_suffix(program)
     timeline = f"{info.url.rstrip('/')}/timeline.html" if info.url else None
-    for milestone in milestones:
-        lines = [f"{milestone.title}, {info.name}."]
-        if milestone.forms:
-            lines.append("Forms: " + ", ".join(form.title for form in milestone.forms) + ".")
+    events = [
+        ("program.start", "Program starts", program.schedule.start, ()),
+        *((f"milestone.{m.id}", m.title, m.date, m.forms) for m in milestones),
+        ("program.end", "Program ends", program.end_date, ()),
+    ]
+    for uid, title, day, forms in sorted(events, key=lambda event: event[2]):
+        lines = [f"{title}, {info.name}."]
+        if forms:
+            lines.append("Forms: " + ", ".join(form.title for form in forms) + ".")
         if timeline:
             lines.append(timeline)
         event = Event.new(
-            summary=f"{info.short_name}: {milestone.title}",
-            start=milestone.date,
-            end=milestone.date + dt.timedelta(days=1),
-            uid=f"{milestone.id}.{suffix}",
+            summary=f"{info.short_name}: {title}",
+            start=day,
+            end=day + dt.timedelta(days=1),
+            uid=f"{uid}.{suffix}",
             stamp=stamp,
             description="\n".join(lines),
             url=timeline,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from .forms import load_form_definitions
-from .problems import InputError, Problem
+from .problems import LOG, InputError, Problem
 from .program import load_program
 from .site import render_site
 from .siteconfig import config_file
@@ -34,7 +35,12 @@ def check_all(program_file: Path) -> str:
         site = render_site(sources, use_cache=False)
     except InputError as exc:
         raise InputError(exc.problems + config) from None
-    program = load_program(sources)
+    level = LOG.level
+    LOG.setLevel(logging.ERROR)  # rendering the site warned already: the same warnings once more would only confuse
+    try:
+        program = load_program(sources)
+    finally:
+        LOG.setLevel(level)
     problems = config + weight_problems(sources, program, load_form_definitions(program, sources))
     if problems:
         raise InputError(problems)

@@ -43,6 +43,16 @@ def build_datetime(program: Program) -> dt.datetime:
     return dt.datetime.fromtimestamp(build_epoch(program), tz=dt.timezone.utc)
 
 
+def stamp_datetime(program: Program) -> dt.datetime:
+    """The build date, but never later than today (UTC midnight): a record's creation time must not lie ahead.
+
+    A program that has not started yet would otherwise stamp its calendar in the future, which calendar apps treat as
+    newer than any later fix. Midnight rather than the clock keeps a day's rebuilds byte-identical.
+    """
+    today = dt.datetime.combine(dt.datetime.now(dt.timezone.utc).date(), dt.time(), tzinfo=dt.timezone.utc)
+    return min(build_datetime(program), today)
+
+
 @contextlib.contextmanager
 def pinned_build_date(epoch: int) -> Iterator[None]:
     """SOURCE_DATE_EPOCH set to the build date while MkDocs builds (its sitemap dates), as it was afterwards."""

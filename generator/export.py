@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from .mkdocs_plugin import THEME_DIR, MaterialSettings, apply_palette, material_settings
+from .mkdocs_plugin import THEME_DIR, MaterialSettings, apply_palette, material_settings, with_polyfills
 from .output import check_output, replacing
 from .site import RenderedSite, render_site
 from .siteconfig import config_file
@@ -63,6 +63,7 @@ def export_config(
         config[key] = [*raw.get(key, []), *ours]
         if not config[key]:
             del config[key]
+    config["extra"] = with_polyfills(raw.get("extra"), settings.polyfills)
     config["plugins"] = _without_handbook(raw.get("plugins", ["search"]))
     return config, custom_dir
 

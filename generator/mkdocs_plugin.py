@@ -34,7 +34,7 @@ from mkdocs.structure.pages import Page
 
 from .dates import epoch_problem, pinned_build_date
 from .problems import InputError
-from .site import RenderedSite, render_site, watched_paths
+from .site import RenderedSite, SiteFacts, render_site, watched_paths
 from .sources import Sources
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ SITE_MARKER = ".handbook-site"
 """Written into every built site: `handbook build` replaces only a folder that holds it (or an empty one)."""
 COLOR_CSS = "assets/program-color.css"
 KEYBOARD_JS = "assets/handbook-keyboard.js"
+WORKER_SHIM_JS = "assets/iframe-worker.js"
+"""Material's offline plugin (in the shipped mkdocs.yml) names this shim from a CDN unless a polyfill is listed."""
 ASSETS_DIR = Path(__file__).parent / "assets"
 """The stylesheet and script every site gets, beside the generated colours."""
 THEME_DIR = Path(__file__).parent / "theme"
@@ -72,6 +74,8 @@ class MaterialSettings:
     """Extra files the settings need: the colour and focus stylesheet, the header keyboard script."""
     extra_css: list[str] = field(default_factory=list)
     extra_javascript: list[str] = field(default_factory=list)
+    polyfills: list[str] = field(default_factory=list)
+    """Scripts for `extra.polyfills`, which Material loads before its own: the file:// Web Worker shim."""
 
 
 @cache
@@ -238,11 +242,53 @@ class Palette:
         )
 
 
-def _stylesheet(color: str) -> str:
-    """The generated colours, then the shipped rules (focus ring, underlined links) that use them."""
+def css_string(text: str) -> str:
+    """program.yaml text as a quoted CSS string: anything but plain letters, digits and punctuation hex-escaped."""
+    return '"' + "".join(c if c.isalnum() or c in " .,:;!?()'-/&@_" else f"\\{ord(c):x} " for c in text) + '"'
+
+
+_MARGIN_TEXT = "font-family: sans-serif; font-size: 9pt; color: #444;"
+"""Printed pages' margin lines: small, grey (9.7:1 on white) and plain, below the page's own headings."""
+
+
+def _identity_css(facts: SiteFacts) -> str:
+    """The program's name on phones' headers (short_name) and in printed pages' margins, with the site's address.
+
+    Phones show about 20 characters of the header's title, where the full name would be cut to its first words.
+    A printed page's own links print their full address only when the site's address is known.
+    """
+    rules = [
+        "@media screen and (max-width: 44.984375em) {",
+        "  .md-header__topic:first-child > .md-ellipsis { display: none; }",
+        f"  .md-header__topic:first-child::before {{ content: {css_string(facts.short_name)}; }}",
+        "}",
+        "@page {",
+        "  margin: 18mm 15mm;",
+        f"  @top-left {{ content: {css_string(facts.name)}; {_MARGIN_TEXT} }}",
+        f'  @bottom-right {{ content: counter(page) " / " counter(pages); {_MARGIN_TEXT} }}',
+    ]
+    if facts.url:
+        root = css_string(facts.url.rstrip("/") + "/")
+        own = '[href^="http:"], [href^="https:"], [href^="mailto:"], [href^="#"], .headerlink'
+        rules += [
+            f"  @top-right {{ content: {css_string(facts.url)}; {_MARGIN_TEXT} }}",
+            "}",
+            "@media print {",
+            f'  .md-content .md-typeset a[href]:not({own})::after {{ content: " (" {root} attr(href) ")"; }}',
+            "}",
+        ]
+    else:
+        rules.append("}")
+    return "\n".join(rules) + "\n"
+
+
+def _stylesheet(facts: SiteFacts) -> str:
+    """The generated colours and identity, then the shipped rules (focus ring, underlined links, print) using them."""
     rules = (ASSETS_DIR / "handbook.css").read_text(encoding="utf-8")
-    header = f"/* Generated from program.color {color!r} by the handbook plugin. */\n"
-    return f"{header}{Palette.from_color(color).css()}\n{rules}"
+    header = (
+        f"/* Generated from program.yaml (color {facts.color!r}, name, short_name, url) by the handbook plugin. */\n"
+    )
+    return f"{header}{Palette.from_color(facts.color.lower()).css()}\n{_identity_css(facts)}\n{rules}"
 
 
 def material_settings(site: RenderedSite) -> MaterialSettings:
@@ -262,11 +308,21 @@ def material_settings(site: RenderedSite) -> MaterialSettings:
     # The name is Markup too, so the templates that do escape it (`site_name | e`) leave it as it is.
     defaults = {"copyright": html.escape(f"{info.agency}, {info.division}"), "site_url": info.url}
     settings = MaterialSettings({"site_name": Markup(html.escape(info.name))}, defaults, theme)
-    settings.files[COLOR_CSS] = _stylesheet(color)
+    settings.files[COLOR_CSS] = _stylesheet(info)
     settings.extra_css.append(COLOR_CSS)
     settings.files[KEYBOARD_JS] = (ASSETS_DIR / "handbook.js").read_text(encoding="utf-8")
     settings.extra_javascript.append(KEYBOARD_JS)
+    settings.files[WORKER_SHIM_JS] = (ASSETS_DIR / "iframe-worker.js").read_text(encoding="utf-8")
+    settings.polyfills.append(WORKER_SHIM_JS)
     return settings
+
+
+def with_polyfills(extra: Any, polyfills: list[str]) -> dict[str, Any]:
+    """mkdocs.yml's `extra` with our polyfills added, so the offline plugin finds its shim and adds none of its own."""
+    extra = dict(extra) if isinstance(extra, dict) else {}
+    listed = list(extra.get("polyfills") or [])
+    extra["polyfills"] = [*listed, *(script for script in polyfills if script not in listed)]
+    return extra
 
 
 def apply_palette(current: Any, palette: dict[str, str]) -> Any:
@@ -331,6 +387,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.extra_css.extend(css for css in self.settings.extra_css if css not in config.extra_css)
         scripts = {str(js) for js in config.extra_javascript}
         config.extra_javascript.extend(js for js in self.settings.extra_javascript if js not in scripts)
+        config.extra["polyfills"] = with_polyfills(config.extra, self.settings.polyfills)["polyfills"]
         self._add_theme_overrides(config)
         return config
 

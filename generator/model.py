@@ -192,6 +192,10 @@ class ProgramInfo(Strict):
     """Optional note on how form data is used, shown on the forms page and applications."""
     privacy: Privacy | None = None
     """Optional full privacy notice (authority, purpose, routine uses, disclosure), printed on applications."""
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    """Optional ISO 3166-1 alpha-2 code of the agency's country (US, CA, GB): its public holidays count as days off."""
+    region: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10)] | None = None
+    """Optional state, province or other region code within `country` (CA for California): its holidays count too."""
 
 
 class Milestone(Strict):
@@ -218,6 +222,8 @@ class Schedule(Strict):
     """Work hours a month a participant may give to mentoring."""
     milestones: list[Milestone] = []
     """Key moments of the relationship, each with its forms."""
+    move_to_working_day: bool = False
+    """true moves a milestone that falls on a weekend or public holiday to the next working day (else a warning)."""
 
 
 class Eligibility(Strict):

@@ -29,6 +29,7 @@ from .hints import undefined_message
 from .model import Address, Program
 from .problems import InputError, Problem
 from .sources import Sources
+from .workdays import WorkingDays, milestone_date
 from .yamlsource import decode
 
 
@@ -153,8 +154,9 @@ def milestone_views(program: Program, forms: list[FormLink]) -> list[MilestoneVi
     by_id = {form.id: form for form in forms}
     fmt = date_formatter(program.program.language)
     views = []
+    days = WorkingDays.of(program) if program.schedule.move_to_working_day else None
     for milestone in sorted(program.schedule.milestones, key=lambda m: m.offset_days):
-        day = program.schedule.start + dt.timedelta(days=milestone.offset_days)
+        day = milestone_date(program, milestone, days)
         used = tuple(by_id[form_id] for form_id in milestone.forms if form_id in by_id)
         views.append(MilestoneView(milestone.id, milestone.title, milestone.offset_days, day, fmt(day), used))
     return views

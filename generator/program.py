@@ -41,7 +41,10 @@ def _cross_problems(located: Located, sources: Sources) -> list[Problem]:
         if _FORM_ID.match(form_id) and form_id not in known:
             unknown_form(("forms", form_id), form_id, key=True)
     found, notes = _milestone_problems(located, get, known)
-    problems += found
+    places = _place_problems(located, get)
+    problems += found + places
+    if not places:
+        notes += _day_off_notes(located, get)
     warn(notes)
     problems += _id_problems(located, get)
     start, deadline = get("schedule", "start"), get("eligibility", "application_deadline")
@@ -106,6 +109,54 @@ def _milestone_problems(
                 notes.append(located.problem(where, message))
             seen.add(form_id)
     return problems, notes
+
+
+def _place_problems(located: Located, get: Callable[..., Any]) -> list[Problem]:
+    """program.country and program.region must name a calendar of public holidays the `holidays` package has."""
+    from .workdays import supported_countries
+
+    country, region = get("program", "country"), get("program", "region")
+    if not country:
+        if region:
+            message = "a region needs its country: add program.country (such as US or CA), or remove the region"
+            return [located.problem(("program", "region"), message)]
+        return []
+    regions = supported_countries().get(country)
+    if regions is None:
+        message = (
+            f"no public holidays are known for the country code '{country}'; write the ISO 3166-1 alpha-2 code "
+            "(US, CA, GB, AU, DE, ...) or remove the key"
+        )
+        return [located.problem(("program", "country"), message)]
+    if region and region not in regions:
+        known = ", ".join(regions) if regions else "none"
+        message = f"'{region}' is not a region of {country} with its own holidays; known regions: {known}"
+        return [located.problem(("program", "region"), message)]
+    return []
+
+
+def _day_off_notes(located: Located, get: Callable[..., Any]) -> list[Problem]:
+    """Milestones that fall on a weekend or a public holiday (warnings), unless the program moves them."""
+    from .workdays import WorkingDays, day_text
+
+    start, milestones = get("schedule", "start"), get_raw(located.data, "schedule", "milestones")
+    if not start or get("schedule", "move_to_working_day") or not isinstance(milestones, list):
+        return []
+    days = WorkingDays(get("program", "country"), get("program", "region"))
+    notes = []
+    for index in range(len(milestones)):
+        offset = get("schedule", "milestones", index, "offset_days")
+        if offset is None:
+            continue
+        day = start + dt.timedelta(days=offset)
+        why = days.why_free(day)
+        if why:
+            message = (
+                f"this milestone falls on {day_text(day)}, {why}; change offset_days, or set "
+                f"schedule.move_to_working_day: true to move it to {day_text(days.next_working_day(day))}"
+            )
+            notes.append(located.problem(("schedule", "milestones", index, "offset_days"), message))
+    return notes
 
 
 def get_raw(data: Any, *loc: str | int) -> Any:

@@ -44,13 +44,17 @@ class SiteFacts:
     """The build date (SOURCE_DATE_EPOCH or the program's start) in seconds since 1970."""
     logo: str | None
     """program.logo as written: a cached render is reused only while that file is unchanged."""
+    short_name: str
+    """Shown in the header on phones, where the full name would be cut short."""
 
     @classmethod
     def of(cls, program: Program) -> SiteFacts:
         info = program.program
         url = str(info.url) if info.url else None
         epoch = build_epoch(program)
-        return cls(info.name, info.agency, info.division, url, info.color, info.language, epoch, info.logo)
+        return cls(
+            info.name, info.agency, info.division, url, info.color, info.language, epoch, info.logo, info.short_name
+        )
 
 
 @dataclass(frozen=True)
@@ -240,7 +244,7 @@ def _site_path(name: object) -> bool:
 
 def _plausible(facts: SiteFacts) -> bool:
     """Whether stored facts have the shapes program.yaml's checks gave them: they go into HTML, CSS and paths."""
-    texts = (facts.name, facts.agency, facts.division, facts.color, facts.language)
+    texts = (facts.name, facts.short_name, facts.agency, facts.division, facts.color, facts.language)
     return (
         all(isinstance(text, str) for text in texts)
         and (facts.url is None or (isinstance(facts.url, str) and bool(URL_CHARACTERS.match(facts.url))))

@@ -26,7 +26,9 @@ import pytest
 from generator.build import build_site
 from generator.mkdocs_plugin import FOOTER, MATERIAL_HEX, PAGE, Palette, contrast
 from generator.model import MATERIAL_COLORS
+from generator.program import load_program
 from generator.site import RenderedSite
+from generator.sources import Sources
 
 from .conftest import EXAMPLE, ROOT
 
@@ -150,10 +152,10 @@ def _rgb_hex(css: str) -> str:
 
 def test_tab_reaches_the_controls_with_a_visible_focus_ring(example: Served) -> None:
     palette = Palette.from_color(example.site.facts.color)
-    stops = browser("focus", example.url, "index.html", "10")
+    stops = browser("focus", example.url, "index.html", "14")
     names = [stop["name"] for stop in stops]
     assert names[:3] == ["Skip to content", example.site.facts.name, "Search"], names
-    assert "About mentoring" in names  # on into the navigation
+    assert "For mentees" in names  # on into the navigation
     for stop in stops:
         assert stop["visible"] and stop["outlineStyle"] == "solid" and stop["outlineWidth"] >= 2, stop
         in_header = "md-header" in stop["cls"] or "md-search" in stop["cls"]
@@ -165,9 +167,77 @@ def test_tab_reaches_the_controls_with_a_visible_focus_ring(example: Served) -> 
 def test_the_menu_button_works_from_the_keyboard_on_a_phone(example: Served) -> None:
     drawer = browser("drawer", example.url, "index.html")
     assert drawer["tabs"] == 2, "Tab should reach the menu button right after the skip link"
-    assert drawer["focus"]["role"] == "button" and drawer["focus"]["name"] == "Navigation"
+    assert drawer["focus"]["tag"] == "button" and drawer["focus"]["name"] == "Navigation"  # a real button
     assert drawer["focus"]["outlineStyle"] == "solid"
     assert drawer["open"] and drawer["expanded"] == "true"
+    assert drawer["next"]["onScreen"] and "md-nav" in drawer["next"]["cls"], drawer["next"]  # on into the drawer
+
+
+def test_every_tab_stop_on_a_phone_is_on_screen(example: Served) -> None:
+    """WCAG 2.4.3 and 2.4.7: the closed drawer and the closed search field must not take focus off screen."""
+    stops = browser("focus", example.url, "--width=390", "index.html", "40")
+    seen = stops[: stops.index(None)] if None in stops else stops  # once round the page, to the address bar
+    assert [stop["name"] for stop in seen[:3]] == ["Skip to content", "Navigation", "Search"], seen[:3]
+    assert seen[1]["tag"] == seen[2]["tag"] == "button"
+    hidden = [stop for stop in seen if not (stop["visible"] and stop["onScreen"])]
+    assert hidden == [], hidden
+    assert len(seen) >= 15 and not any("md-nav" in stop["cls"] for stop in seen)
+
+
+def test_the_search_dialog_has_a_name(example: Served) -> None:
+    stops = browser("focus", example.url, "index.html", "3")
+    assert stops[2]["cls"].startswith("md-search__input") and stops[2]["dialog"] == "Search", stops[2]
+
+
+def test_search_finds_pages_on_a_site_opened_from_the_disk(example: Served) -> None:
+    found = browser("search", example.folder.as_uri() + "/", "index.html", "agreement")
+    assert found["errors"] == [] and found["meta"], found
+    assert "Mentoring agreement" in found["titles"], found
+
+
+def test_phone_and_desktop_layout_reads_well(example: Served) -> None:
+    """Phones show short_name (the full name would be cut), ¶ never sits alone, and no text is set small."""
+    pages = sorted(p.name for p in example.folder.glob("*.html"))
+    phone = browser("layout", example.url, "--width=390", *pages)
+    desktop = browser("layout", example.url, "index.html")
+    assert {page: facts["loneHeaderlinks"] for page, facts in phone.items() if facts["loneHeaderlinks"]} == {}
+    program = load_program(Sources(EXAMPLE)).program
+    assert {facts["headerTitle"] for facts in phone.values()} == {program.short_name}
+    assert desktop["index.html"]["headerTitle"] == program.name
+    for page, facts in phone.items():
+        sizes = [facts[kind] for kind in ("table", "note") if facts[kind] is not None]
+        assert all(size >= facts["body"] for size in sizes), (page, facts)
+        assert facts["dtWeight"] in (None, 700), (page, facts)
+    assert phone["glossary.html"]["dtWeight"] == 700
+
+
+def test_printed_pages_carry_the_program_and_where_links_lead(example: Served, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    url = example.site.facts.url
+    printed = browser("print", example.url, "index.html", str(tmp_path / "index.pdf"))
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(tmp_path / "index.pdf").pages]
+    assert len(pages) > 1
+    for number, text in enumerate(pages, 1):
+        assert text.startswith(f"{example.site.facts.name} {url} {number} / {len(pages)}"), text[:200]
+    assert f"How the program is evaluated ({url}evaluation.html)" in " ".join(pages)
+    afters = {link["href"]: link["after"] for link in printed["links"]}
+    assert afters["forms.html"] == f'" ({url}forms.html)"' and afters[url] == f'" ({url})"'
+    assert printed["headingBreakAfter"] == "avoid-page"
+    button = browser("print", example.url, "forms.html", str(tmp_path / "forms.pdf"))["button"]
+    assert button == {"border": "0px", "padding": "0px"}
+
+
+def test_the_404_page_works_at_any_depth(program_copy, tmp_path: Path) -> None:
+    """Served for a missing page in any folder, the 404 page reaches its styles and links from the site's root."""
+    site = tmp_path / "site"
+    build_site(
+        program_copy(("https://mentoring.dplw.example.gov/", "https://intranet.example.gov/hr/mentoring/")), site
+    )
+    text = (site / "404.html").read_text(encoding="utf-8")
+    targets = re.findall(r'(?:href|src)="([^"]+)"', text)
+    local = [t for t in targets if not t.startswith("https://")]
+    assert len(local) > 10 and all(t.startswith("/hr/mentoring/") for t in local), local
 
 
 def test_pages_are_in_the_programme_language(example: Served, program_copy, tmp_path: Path) -> None:

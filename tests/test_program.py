@@ -12,6 +12,8 @@ from generator.problems import InputError
 from generator.program import load_program
 from generator.sources import Sources
 
+from .conftest import EXAMPLE
+
 
 def problems_of(path: Path) -> list[str]:
     with pytest.raises(InputError) as caught:
@@ -354,3 +356,84 @@ def test_a_disabled_form_named_in_a_milestone_is_a_located_warning(program_copy,
     (warning,) = [r.getMessage() for r in caplog.records]
     line = line_of(path, "forms: [closure-evaluation")
     assert f"program.yaml:{line}:15: schedule.milestones.6.forms.1: form 'closure-evaluation' is disabled" in warning
+
+
+def _apart(path: Path, name: str) -> Path:
+    """Move a program_copy into a folder of its own, so the next copy is another file (not one read moments ago)."""
+    target = path.parent.parent / name / "program.yaml"
+    target.parent.mkdir()
+    return path.replace(target)
+
+
+def _warnings(path: Path, caplog: pytest.LogCaptureFixture) -> list[str]:
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="mkdocs.plugins.handbook"):
+        load_program(Sources(path))
+    return [r.getMessage() for r in caplog.records]
+
+
+def test_milestones_on_weekends_and_public_holidays_are_located_warnings(program_copy, caplog) -> None:
+    """A meeting set for a day off is a meeting nobody attends: `handbook check` says so, at the milestone."""
+    sunday = _apart(program_copy(("offset_days: 105", "offset_days: 104")), "sunday")
+    (warning,) = _warnings(sunday, caplog)  # no country: weekends only (February 15 is a Monday)
+    line = line_of(sunday, "offset_days: 104")
+    assert f"program.yaml:{line}:" in warning and "schedule.milestones.4.offset_days" in warning, warning
+    assert "falls on Sunday 2027-05-16, a weekend day" in warning and "to Monday 2027-05-17" in warning, warning
+
+    us = _apart(program_copy(("  # country: US", "  country: US")), "us")
+    first_meeting, closure = _warnings(us, caplog)
+    assert (
+        "schedule.milestones.2.offset_days: this milestone falls on Monday 2027-02-15, Washington's Birthday, a "
+        "public holiday; change offset_days, or set schedule.move_to_working_day: true to move it to Tuesday "
+        "2027-02-16" in first_meeting
+    ), first_meeting
+    assert "schedule.milestones.6.offset_days" in closure and "Martin Luther King Jr. Day" in closure, closure
+    regional = _apart(program_copy(("  # country: US\n  # region: CA", "  country: US\n  region: CA")), "ca")
+    assert "Susan B. Anthony Day" in " ".join(_warnings(regional, caplog))
+    assert _warnings(EXAMPLE, caplog) == []
+
+
+def test_move_to_working_day_moves_milestones_on_pages_and_in_the_calendar(program_copy, caplog) -> None:
+    from generator.pages import milestone_views
+
+    path = program_copy(
+        ("  # country: US", "  country: US"),
+        ("move_to_working_day: false", "move_to_working_day: true"),
+        ("offset_days: 105", "offset_days: 104"),
+    )
+    assert _warnings(path, caplog) == []
+    dates = {view.id: view.date for view in milestone_views(load_program(Sources(path)), [])}
+    assert dates["first-meeting"] == dt.date(2027, 2, 16)  # from Washington's Birthday
+    assert dates["check-up-90-day"] == dt.date(2027, 5, 17)  # from a Sunday
+    assert dates["midpoint"] == dt.date(2027, 8, 2)  # a working day stays
+    assert dates["closure"] == dt.date(2028, 1, 18)  # from Martin Luther King Jr. Day
+
+
+@pytest.mark.parametrize(
+    ("replacement", "where", "expected"),
+    [
+        (("  # country: US", "  country: XX"), "country: XX", "no public holidays are known for the country code 'XX'"),
+        (
+            ("  # country: US\n  # region: CA", "  country: US\n  region: ZZ"),
+            "region: ZZ",
+            "'ZZ' is not a region of US",
+        ),
+        (("  # region: CA", "  region: CA"), "region: CA", "a region needs its country"),
+        (("  # country: US", "  country: us"), "country: us", "program.country"),
+    ],
+)
+def test_unknown_countries_and_regions_are_refused(program_copy, replacement, where: str, expected: str) -> None:
+    path = program_copy(replacement)
+    (problem,) = problems_of(path)
+    assert f"program.yaml:{line_of(path, where)}:" in problem and expected in problem, problem
+
+
+def test_check_warns_once_about_a_milestone_on_a_holiday(program_copy) -> None:
+    """Rendering may happen in a worker process, so the warning is read where a coordinator sees it: stderr."""
+    import subprocess
+    import sys
+
+    path = program_copy(("  # country: US", "  country: US"))
+    run = subprocess.run([sys.executable, "-m", "generator", "check", "-p", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.count("Washington's Birthday, a public holiday") == 1, run.stderr

@@ -168,14 +168,52 @@ def test_a_change_in_program_yaml_appears_on_the_site(site: Path, changed_site: 
         assert "Bridges Workplace Mentoring Program" not in text, page
 
 
-def test_calendar_has_one_all_day_event_per_milestone(site: Path) -> None:
+def test_calendar_has_the_start_each_milestone_and_the_end_as_all_day_events(site: Path) -> None:
     calendar = icalendar.Calendar.from_ical((site / "program.ics").read_bytes())
     events = calendar.walk("VEVENT")
-    assert [e.decoded("dtstart") for e in events] == sorted(
-        PROGRAM.schedule.start + dt.timedelta(days=m.offset_days) for m in PROGRAM.schedule.milestones
-    )
+    start = PROGRAM.schedule.start
+    milestones = [start + dt.timedelta(days=m.offset_days) for m in PROGRAM.schedule.milestones]
+    assert [e.decoded("dtstart") for e in events] == sorted([start, *milestones, PROGRAM.end_date])
     assert all(type(e.decoded("dtstart")) is dt.date for e in events)
+    summaries = [str(e["summary"]) for e in events]
+    assert summaries[0].endswith(": Applications due") and summaries[1].endswith(": Program starts")
+    assert summaries[-1].endswith(": Program ends")
     assert len({str(e["uid"]) for e in events}) == len(events)
+
+
+def _calendar(program_file: Path) -> icalendar.Calendar:
+    """The program's calendar alone (without forms in the descriptions), built as `handbook build` builds it."""
+    from generator.calendar import program_calendar
+    from generator.pages import milestone_views
+
+    program = load_program(Sources(program_file))
+    return icalendar.Calendar.from_ical(program_calendar(program, milestone_views(program, [])))
+
+
+def test_calendar_uids_differ_from_one_program_year_to_the_next(program_copy) -> None:
+    this_year = {str(e["uid"]) for e in _calendar(EXAMPLE).walk("VEVENT")}
+    next_year = {
+        str(e["uid"]) for e in _calendar(program_copy(("start: 2027-02-01", "start: 2028-02-01"))).walk("VEVENT")
+    }
+    assert len(this_year) == len(next_year) == len(PROGRAM.schedule.milestones) + 2
+    assert not this_year & next_year, "importing next year's calendar must not move this year's events"
+    assert all(".20270201." in uid for uid in this_year)
+
+
+def test_calendar_is_never_stamped_in_the_future(program_copy, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    now = dt.datetime.now(dt.timezone.utc)
+    future = program_copy(("start: 2027-02-01", f"start: {now.year + 3}-02-01"))
+    stamps = {e.decoded("dtstamp") for e in _calendar(future).walk("VEVENT")}
+    assert len(stamps) == 1 and next(iter(stamps)) <= now
+    past = program_copy(("start: 2027-02-01", "start: 2020-02-03"), ("deadline: 2027-01-11", "deadline: 2020-01-13"))
+    assert {e.decoded("dtstamp") for e in _calendar(past).walk("VEVENT")} == {
+        dt.datetime(2020, 2, 3, tzinfo=dt.timezone.utc)
+    }
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert {e.decoded("dtstamp") for e in _calendar(future).walk("VEVENT")} == {
+        dt.datetime.fromtimestamp(1700000000, dt.timezone.utc)
+    }
 
 
 def test_no_page_loads_anything_from_another_host(site: Path) -> None:
@@ -292,8 +330,10 @@ def test_export_builds_with_plain_mkdocs(tmp_path: Path, site: Path) -> None:
     assert tree_digest(out / "site").keys() == tree_digest(site).keys() - {".handbook-site"}  # no plugin, no marker
     assert pdf_links(out / "site" / "forms.html") == pdf_links(site / "forms.html")
     exported, plugged = ((root / "index.html").read_text(encoding="utf-8") for root in (out / "site", site))
-    for needle in ('<html lang="en"', "assets/handbook-keyboard.js", "assets/program-color.css"):
+    for needle in ('<html lang="en"', "assets/handbook-keyboard.js", "assets/program-color.css", "iframe-worker.js"):
         assert needle in exported and needle in plugged, needle
+    for root, page in ((out / "site", exported), (site, plugged)):  # the search works from the disk, both ways
+        assert (root / "search" / "search_index.js").is_file() and "unpkg" not in page
 
 
 def test_build_refuses_to_replace_a_folder_it_did_not_make(program_copy, tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ HOSTILE = [
         "  - 'x { onclick=alert(2) }'\n  - '1. numbered'\n  - '- dashed'\n  - 'a | b'\n  - '!!! note'\n"
         "  - 'snake_case *star* `code` [link](https://example.org)'",
     ),
-    ("    - How well did your mentor know agency", "    - \"<script>alert('question')</script>\"\n    - How well"),
+    ("  midpoint_questions:\n", "    - \"<script>alert('question')</script>\"\n  midpoint_questions:\n"),
     ("  - Program coordinator", "  - \"<script>alert('signatory')</script>\""),
     ("  closure-evaluation:", "  closure-evaluation:\n    title: \"Closure {final} <script>alert('form')</script>\""),
     ("glossary:\n", "glossary:\n  \"<script>alert('term')</script>\": \"[l](javascript:alert('definition'))\"\n"),

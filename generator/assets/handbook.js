@@ -1,7 +1,8 @@
-// Shipped with the handbook plugin: keyboard access Material's header lacks.
-// Material opens the navigation drawer and the search with <label>s a keyboard cannot reach. Make them buttons:
-// Tab reaches them, Enter presses them (Material's own shortcut for a focused label) and so does Space; they say
-// whether they are open. Their names come from the page, so they follow the program's language.
+// Shipped with the handbook plugin: keyboard and screen reader access Material's header lacks.
+// Material opens the navigation drawer and the search with <label>s, which a keyboard cannot reach and a screen
+// reader does not announce as controls. Each becomes a real <button> that toggles the same checkbox (so Material's
+// own code sees the change) and says whether it is open; opening the drawer moves focus into it. Names come from
+// the page, so they follow the program's language; the search dialog gets the search field's name.
 (() => {
   const names = {
     __drawer: () => document.querySelector(".md-nav--primary")?.getAttribute("aria-label"),
@@ -10,17 +11,25 @@
   for (const label of document.querySelectorAll(".md-header label.md-header__button[for]")) {
     const toggle = document.getElementById(label.htmlFor);
     if (!toggle) continue;
-    label.setAttribute("role", "button");
-    label.tabIndex = 0;
-    const name = names[label.htmlFor]?.();
-    if (name && !label.hasAttribute("aria-label")) label.setAttribute("aria-label", name);
-    const sync = () => label.setAttribute("aria-expanded", String(toggle.checked));
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = `${label.className} handbook-toggle`;
+    button.dataset.toggle = label.htmlFor; // handbook.css shows and hides it where Material's CSS does the label
+    button.replaceChildren(...label.childNodes);
+    const name = label.getAttribute("aria-label") || names[label.htmlFor]?.();
+    if (name) button.setAttribute("aria-label", name);
+    const sync = () => button.setAttribute("aria-expanded", String(toggle.checked));
     sync();
     toggle.addEventListener("change", sync);
-    label.addEventListener("keydown", (event) => {
-      if (event.key !== " ") return;
-      event.preventDefault();
-      label.click();
+    button.addEventListener("click", () => {
+      toggle.click();
+      // The open drawer comes after the whole header in the Tab order: take focus into it, where the eyes are.
+      if (label.htmlFor !== "__drawer" || !toggle.checked) return;
+      document.querySelector(".md-sidebar--primary a[href]")?.focus();
     });
+    label.replaceWith(button);
   }
+  const dialog = document.querySelector(".md-search[role=dialog]");
+  const searchName = names.__search();
+  if (dialog && searchName && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", searchName);
 })();

@@ -3,7 +3,14 @@
 //                                                            (WCAG 2.1 A/AA), at each width (default 1280)
 //   node browser.mjs focus BASE_URL [--width=N] PAGE N   -> JSON list: the element each of N Tab presses focuses,
 //                                                            with its computed outline
-//   node browser.mjs drawer BASE_URL PAGE                -> JSON: at phone width, Tab to the menu button, press Enter
+//   node browser.mjs drawer BASE_URL PAGE                -> JSON: at phone width, Tab to the menu button, press Enter,
+//                                                            and say where focus is then (in the open drawer)
+//   node browser.mjs search BASE_URL PAGE QUERY          -> JSON: opens the search on PAGE (file:// too), types
+//                                                            QUERY, and lists the result titles shown
+//   node browser.mjs layout BASE_URL [--width=N] PAGE...  -> JSON {page: facts}: how headings, the header title,
+//                                                            definition terms, tables and notes are laid out
+//   node browser.mjs print BASE_URL PAGE OUT              -> prints PAGE to the PDF file OUT; JSON: how its links
+//                                                            and buttons print
 //   node browser.mjs download BASE_URL LINK_TEXT OUT     -> clicks from the home page to the page named
 //                                                            LINK_TEXT, clicks its first PDF link, saves it to OUT
 import { chromium } from "playwright-core";
@@ -62,9 +69,12 @@ const describeFocus = () => {
   const box = el.getBoundingClientRect();
   return {
     tag: el.tagName.toLowerCase(), role: el.getAttribute("role"), cls: el.className || "",
+    dialog: el.closest("[role=dialog]")?.getAttribute("aria-label") ?? null,
     name: (el.getAttribute("aria-label") || el.textContent || el.getAttribute("placeholder") || "").trim().slice(0, 60),
     outlineStyle: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth), outlineColor: style.outlineColor,
     visible: box.width > 0 && box.height > 0 && style.visibility !== "hidden",
+    onScreen: box.right > 0 && box.bottom > 0 && box.left < innerWidth && box.top < innerHeight
+      && el.checkVisibility({ opacityProperty: true, visibilityProperty: true }),
   };
 };
 
@@ -73,6 +83,7 @@ async function focus(page, base, path, count) {
   const stops = [];
   for (let i = 0; i < count; i++) {
     await page.keyboard.press("Tab");
+    await page.waitForTimeout(300);  // Material fades the skip link and the ¶ permalinks in on focus
     stops.push(await page.evaluate(describeFocus));
   }
   return stops;
@@ -82,15 +93,94 @@ async function drawer(page, base, path) {
   await page.goto(new URL(path, base).href, { waitUntil: "load" });
   for (let tabs = 1; tabs <= 10; tabs++) {
     await page.keyboard.press("Tab");
-    const label = await page.evaluate(() => document.activeElement?.getAttribute("for"));
-    if (label !== "__drawer") continue;
+    const toggles = await page.evaluate(() => document.activeElement?.dataset.toggle);
+    if (toggles !== "__drawer") continue;
     const before = await page.evaluate(describeFocus);
     await page.keyboard.press("Enter");
+    await page.waitForTimeout(300);
     const open = await page.evaluate(() => document.getElementById("__drawer").checked);
-    const expanded = await page.evaluate(() => document.querySelector(".md-header label[for=__drawer]").ariaExpanded);
-    return { tabs, focus: before, open, expanded };
+    const expanded = await page.evaluate(() => document.querySelector("[data-toggle=__drawer]").ariaExpanded);
+    const next = await page.evaluate(describeFocus);
+    return { tabs, focus: before, open, expanded, next };
   }
   return { tabs: null };
+}
+
+async function search(page, base, path, query) {
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(new URL(path, base).href, { waitUntil: "load" });
+  const input = page.locator(".md-search__input");  // shown in the header at desktop width
+  const results = page.locator(".md-search-result__item");
+  // A query typed before the search index has loaded finds nothing: type it again until results show, as a user would.
+  for (let attempt = 0; attempt < 6 && !(await results.count()); attempt++) {
+    await input.fill("");
+    await input.pressSequentially(query);
+    await results.first().waitFor({ timeout: 5000 }).catch(() => {});
+  }
+  const titles = await page.locator(".md-search-result__item h1, .md-search-result__item h2").allTextContents();
+  const meta = await page.locator(".md-search-result__meta").textContent().catch(() => null);
+  return { titles: titles.map((t) => t.trim()), meta: meta?.trim() ?? null, errors };
+}
+
+// A heading's ¶ permalink is on its text's last line when their bottoms meet.
+const layoutFacts = () => {
+  const lone = [];
+  for (const link of document.querySelectorAll("article .headerlink")) {
+    const heading = link.parentElement;
+    const range = document.createRange();
+    range.setStart(heading, 0);
+    range.setEndBefore(link);
+    const lines = [...range.getClientRects()].filter((r) => r.width > 0);
+    const last = lines[lines.length - 1];
+    if (last && Math.abs(last.bottom - link.getBoundingClientRect().bottom) > 4) lone.push(heading.id);
+  }
+  const size = (selector) => {
+    const el = document.querySelector(selector);
+    return el ? parseFloat(getComputedStyle(el).fontSize) : null;
+  };
+  const topic = document.querySelector(".md-header__topic:first-child");
+  const shown = topic?.querySelector(".md-ellipsis");
+  const before = topic ? getComputedStyle(topic, "::before").content : "none";
+  const title = [
+    before === "none" ? "" : before.replace(/^"|"$/g, ""),
+    shown?.checkVisibility() ? shown.textContent : "",
+  ];
+  const dt = document.querySelector("article dt");
+  return {
+    loneHeaderlinks: lone, headerTitle: title.join("").trim(),
+    body: size("article p"), table: size("article table td"), note: size("article .admonition p"),
+    dtWeight: dt ? Number(getComputedStyle(dt).fontWeight) : null,
+  };
+};
+
+async function layout(page, base, paths) {
+  const results = {};
+  for (const path of paths) {
+    await page.goto(new URL(path, base).href, { waitUntil: "load" });
+    results[path] = await page.evaluate(layoutFacts);
+  }
+  return results;
+}
+
+async function print(page, base, path, out) {
+  await page.goto(new URL(path, base).href, { waitUntil: "load" });
+  await page.emulateMedia({ media: "print" });
+  const facts = await page.evaluate(() => {
+    const after = (el) => getComputedStyle(el, "::after").content;
+    const links = [...document.querySelectorAll("article a[href]:not(.headerlink)")];
+    const button = document.querySelector("article .md-button");
+    const heading = document.querySelector("article h2");
+    return {
+      links: links.map((a) => ({ href: a.getAttribute("href"), after: after(a) })),
+      button: button && {
+        border: getComputedStyle(button).borderTopWidth, padding: getComputedStyle(button).paddingTop,
+      },
+      headingBreakAfter: heading && getComputedStyle(heading).breakAfter,
+    };
+  });
+  await page.pdf({ path: out, format: "Letter", displayHeaderFooter: false });
+  return facts;
 }
 
 async function download(page, base, linkText, out) {
@@ -110,10 +200,13 @@ const commands = {
   audit: (page) => audit(page, base, params, widths),
   focus: (page) => focus(page, base, params[0], Number(params[1])),
   drawer: (page) => drawer(page, base, params[0]),
+  search: (page) => search(page, base, params[0], params[1]),
+  layout: (page) => layout(page, base, params),
+  print: (page) => print(page, base, params[0], params[1]),
   download: (page) => download(page, base, params[0], params[1]),
 };
 if (!commands[command] || !base) {
-  console.error("usage: node browser.mjs audit|focus|drawer|download BASE_URL ... (see the top of this file)");
+  console.error("usage: node browser.mjs COMMAND BASE_URL ... (commands and their arguments: the top of this file)");
   process.exit(2);
 }
 const result = await withPage(command === "drawer" ? PHONE : widths[0], commands[command]);
