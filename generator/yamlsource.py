@@ -247,6 +247,9 @@ def _syntax_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
             indent = len(lines[previous - 1]) - len(lines[previous - 1].lstrip())
             message = "this line has no ':' after its key; write `key: value`"
             return Problem(name, previous, indent + 1, "", message)
+    if "maximum nesting depth" in what:  # libyaml 0.2.6 and later stop deep nesting themselves
+        message = f"nested too deeply (more than {MAX_DEPTH} levels of lists or mappings); check the brackets"
+        return Problem(name, line, column, "", message)
     if "could not find expected ':'" in what and exc.context_mark:
         line, column = exc.context_mark.line + 1, exc.context_mark.column + 1
         return Problem(name, line, column, "", "this line has no ':' after its key; write `key: value`")
