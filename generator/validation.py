@@ -11,6 +11,7 @@ import unicodedata
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 
 from .problems import Problem
 from .yamlsource import Loc, Located, dotted
@@ -28,26 +29,29 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
+def _step(annotation: Any, part: str | int) -> tuple[Any, FieldInfo | None] | None:
+    """The annotation one step down a location (a model's field, a list's item, a dict's value), with the field."""
+    for candidate in _unwrap(annotation):
+        origin = typing.get_origin(candidate)
+        if isinstance(part, str) and isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            field = candidate.model_fields.get(part)
+            if field is not None:
+                return field.annotation, field
+        elif origin is list and isinstance(part, int):
+            return typing.get_args(candidate)[0], None
+        elif origin is dict and isinstance(part, str):
+            return typing.get_args(candidate)[1], None
+    return None
+
+
 def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     """The model class whose fields apply at loc, so unknown keys can be matched against them."""
     current: Any = model
     for part in loc:
-        candidates = _unwrap(current)
-        nxt = None
-        for candidate in candidates:
-            origin = typing.get_origin(candidate)
-            if isinstance(part, str) and isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                if part in candidate.model_fields:
-                    nxt = candidate.model_fields[part].annotation
-            elif origin is list and isinstance(part, int):
-                nxt = typing.get_args(candidate)[0]
-            elif origin is dict:
-                nxt = typing.get_args(candidate)[1]
-            if nxt is not None:
-                break
-        if nxt is None:
+        found = _step(current, part)
+        if found is None:
             return None
-        current = nxt
+        current = found[0]
     for candidate in _unwrap(current):
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
             return candidate
@@ -174,21 +178,10 @@ def _adapter(model: type[BaseModel], shape: Loc) -> tuple[TypeAdapter[Any], Any]
     current: Any = model
     field = None
     for part in shape:
-        nxt, field = None, None
-        for candidate in _unwrap(current):
-            origin = typing.get_origin(candidate)
-            if isinstance(part, str) and isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                field = candidate.model_fields.get(part)
-                nxt = field.annotation if field else None
-            elif origin is list and isinstance(part, int):
-                nxt = typing.get_args(candidate)[0]
-            elif origin is dict and isinstance(part, str):
-                nxt = typing.get_args(candidate)[1]
-            if nxt is not None:
-                break
-        if nxt is None:
+        found = _step(current, part)
+        if found is None:
             return None
-        current = nxt
+        current, field = found
     if field is None:
         return TypeAdapter(current), _ABSENT
     annotated = typing.Annotated[(current, *field.metadata)] if field.metadata else current
