@@ -1,40 +1,47 @@
-"""The renderer's own words, kept in one place so a later translation touches one file."""
+"""The renderer's own words, in English as marked for the catalog; read in the language being spoken."""
 
 from __future__ import annotations
 
-WORDS: dict[str, str] = {
-    "page": "Page {page} of",
-    "revision": "Form {form}, rev. {date}",
-    "identity": "Which form this is (filled in by the program, not by you)",
-    "other": "Other (please list)",
-    "comment": "Comment",
-    "question": "Question",
-    "printed_name": "Printed name",
-    "signature": "Signature",
-    "date": "Date",
-    "date_format": "YYYY-MM-DD",
-    "name": "Name",
-    "completed_by": "Completed by",
-    "minutes": "about {minutes} minutes to complete",
-    "return_to": "Return it: {how}",
-    "return_default": "e-mail it to {email}.",
-    "other_formats": (
-        "To ask for this form in another format, such as large print or plain text, contact {name} ({email}, {phone})."
-    ),
-    "extra_questions": "Further questions",
-    "scale_intro": "How to use the rating scale",
-}
+from ..i18n import N_, TranslatedWords
 
-TOOLTIPS: dict[str, str] = {
-    "date": "{hint} (a date, written {format})",
-    "email": "{hint} (an e-mail address)",
-    "phone": "{hint} (a phone number)",
-    "option": "{hint}: tick if this applies: {option}",
-    "other": "{hint}: anything not listed above",
-    "choice": "{hint}: choose one of {options}",
-    "rating": "Question {n}: {question} Rate it as one of {options}",
-    "comment": "Question {n}: your comment on the rating",
-    "cell": "{hint}, row {row}: {column}",
-    "sign_name": "{role}: printed name",
-    "sign_date": "{role}: date signed, written {format}",
-}
+WORDS = TranslatedWords(
+    {
+        "page": N_("Page {page} of"),
+        "revision": N_("Form {form}, rev. {date}"),
+        "identity": N_("Which form this is (filled in by the program, not by you)"),
+        "other": N_("Other (please list)"),
+        "comment": N_("Comment"),
+        "question": N_("Question"),
+        "printed_name": N_("Printed name"),
+        "signature": N_("Signature"),
+        "date": N_("Date"),
+        "date_format": N_("YYYY-MM-DD"),
+        "name": N_("Name"),
+        "completed_by": N_("Completed by"),
+        "minutes": N_("about {minutes} minutes to complete"),
+        "return_to": N_("Return it: {how}"),
+        "return_default": N_("e-mail it to {email}."),
+        "other_formats": N_(
+            "To ask for this form in another format, such as large print or plain text, "
+            "contact {name} ({email}, {phone})."
+        ),
+        "extra_questions": N_("Further questions"),
+        "scale_intro": N_("How to use the rating scale"),
+    }
+)
+
+TOOLTIPS = TranslatedWords(
+    {
+        "date": N_("{hint} (a date, written {format})"),
+        "email": N_("{hint} (an e-mail address)"),
+        "phone": N_("{hint} (a phone number)"),
+        "option": N_("{hint}: tick if this applies: {option}"),
+        "other": N_("{hint}: anything not listed above"),
+        "choice": N_("{hint}: choose one of {options}"),
+        "rating": N_("Question {n}: {question} Rate it as one of {options}"),
+        "comment": N_("Question {n}: your comment on the rating"),
+        "cell": N_("{hint}, row {row}: {column}"),
+        "sign_name": N_("{role}: printed name"),
+        "sign_date": N_("{role}: date signed, written {format}"),
+    }
+)
