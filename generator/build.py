@@ -17,7 +17,8 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
-from .mkdocs_plugin import PROGRAM_ENV, SITE_MARKER, HandbookPlugin
+from .i18n import no_such_language
+from .mkdocs_plugin import LANGUAGE_ENV, PROGRAM_ENV, SITE_MARKER, HandbookPlugin
 from .output import check_output, replacing
 from .problems import InputError, Problem, show_mkdocs_log
 from .site import RenderedSite, render_site, start_render
@@ -61,29 +62,41 @@ def build_site(program_file: Path, out_dir: Path, *, use_cache: bool = True) -> 
 
 
 def build_started(rendering: Callable[[], RenderedSite], sources: Sources, out_dir: Path) -> RenderedSite:
-    """Build the site a `start_render` call is rendering: MkDocs loads its plugins and theme meanwhile."""
+    """Build the site a `start_render` call is rendering: MkDocs loads its plugins and theme meanwhile.
+
+    Each language is a MkDocs build of its own: the default into the folder's root, then each other language into
+    its `<language>/` folder, so the root's build (which empties its folder first) never removes one.
+    """
     config_path = config_file(sources)  # refused before anything is written, or MkDocs reads it
     with _empty_docs_dir() as docs_dir:
         config, plugin = _load_config(sources, config_path, docs_dir)
         site = rendering()
         with replacing(out_dir, sources, SITE_MARKER) as new:
-            config.site_dir = str(new)
-            plugin.use(site)
-            try:
-                mkdocs_build(config)
-            except Abort as exc:
-                raise _mkdocs_problem(sources, config_path, f"MkDocs failed: {exc}") from None
+            for each in site.every_language():
+                if each is not site:
+                    config, plugin = _load_config(sources, config_path, docs_dir)  # MkDocs' config is used up
+                config.site_dir = str(new / each.folder)
+                plugin.use(each)
+                try:
+                    mkdocs_build(config)
+                except Abort as exc:
+                    raise _mkdocs_problem(sources, config_path, f"MkDocs failed: {exc}") from None
     return site
 
 
-def serve(program_file: Path, dev_addr: str | None, open_in_browser: bool) -> None:
-    """MkDocs' live preview; the plugin re-renders on each change to program.yaml, forms/ or content/."""
+def serve(program_file: Path, dev_addr: str | None, open_in_browser: bool, language: str | None = None) -> None:
+    """MkDocs' live preview of one language's site; the plugin re-renders on each change to program.yaml, forms/ or
+    content/."""
     from mkdocs.commands.serve import serve as mkdocs_serve  # the live-reload server, needless for a build
 
     sources = Sources(program_file)
-    render_site(sources)  # report input errors the coordinator's way before the server starts
+    site = render_site(sources)  # report input errors the coordinator's way before the server starts
+    languages = [each.facts.language for each in site.every_language()]
+    if language is not None and language not in languages:
+        raise InputError([Problem(sources.display(program_file), 1, 1, "", no_such_language(language, languages))])
     config_path = config_file(sources)
     show_mkdocs_log(logging.INFO)
     os.environ[PROGRAM_ENV] = str(program_file.resolve())
+    os.environ[LANGUAGE_ENV] = language or languages[0]
     with _empty_docs_dir() as docs_dir:
         mkdocs_serve(str(config_path), docs_dir=docs_dir, dev_addr=dev_addr, open_in_browser=open_in_browser)

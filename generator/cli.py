@@ -147,17 +147,28 @@ def schema() -> None:
     click.echo(json.dumps(program_schema(), indent=2))
 
 
+language_option = click.option(
+    "-l",
+    "--language",
+    metavar="TAG",
+    default=None,
+    help="One of program.languages, such as es [default: the first].",
+)
+
+
 @main.command()
 @program_option
 @output_option("pdf", "Folder to write <form-id>.pdf into (created if missing).")
+@language_option
 @reports_input_errors
 @stops_cleanly
-def forms(program_file: Path, out_dir: Path) -> None:
-    """Write a fillable PDF for every enabled form into the output folder.
+def forms(program_file: Path, out_dir: Path, language: str | None) -> None:
+    """Write a fillable PDF for every enabled form, in one of the program's languages, into the output folder.
 
     A PDF already there is replaced only if an earlier `handbook forms` wrote it and it is unchanged since.
     """
     from .forms import render_forms
+    from .i18n import no_such_language
     from .output import OutputError, write_forms
     from .program import load_program
     from .sources import Sources
@@ -166,7 +177,14 @@ def forms(program_file: Path, out_dir: Path) -> None:
     refusal = sources.output_problem(out_dir)
     if refusal:
         raise click.ClickException(refusal)
-    pdfs = render_forms(load_program(sources), sources)
+    program = load_program(sources)
+    languages = list(program.program.languages)
+    if language is not None and language != languages[0]:
+        if language not in languages:
+            raise click.BadParameter(no_such_language(language, languages), param_hint="--language")
+        program = load_program(sources, language)
+        sources = sources.speaking(language, tuple(languages))
+    pdfs = render_forms(program, sources)
     try:
         written = write_forms(out_dir, pdfs)
     except OutputError as exc:
@@ -206,7 +224,9 @@ def build(program_file: Path, out_dir: Path, no_cache: bool) -> None:
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     pdfs = sum(1 for path in site.files if path.startswith("forms/") and path.endswith(".pdf"))
-    click.echo(f"built {out_dir}/ ({pdfs} forms); open {out_dir / 'index.html'} or publish the folder as it is")
+    languages = [each.facts.language for each in site.every_language()]
+    each = f" in each of {len(languages)} languages ({', '.join(languages)})" if len(languages) > 1 else ""
+    click.echo(f"built {out_dir}/ ({pdfs} forms{each}); open {out_dir / 'index.html'} or publish the folder as it is")
 
 
 @main.command()
@@ -215,13 +235,14 @@ def build(program_file: Path, out_dir: Path, no_cache: bool) -> None:
     "-a", "--dev-addr", metavar="IP:PORT", default=None, help="Address to serve on [default: 127.0.0.1:8000]."
 )
 @click.option("--open", "open_in_browser", is_flag=True, help="Open the preview in the default browser.")
+@language_option
 @reports_input_errors
 @stops_cleanly
-def serve(program_file: Path, dev_addr: str | None, open_in_browser: bool) -> None:
-    """Preview the site; it rebuilds and reloads when program.yaml, a form or a page changes."""
+def serve(program_file: Path, dev_addr: str | None, open_in_browser: bool, language: str | None) -> None:
+    """Preview the site of one language; it rebuilds and reloads when program.yaml, a form or a page changes."""
     from .build import serve as serve_site
 
-    serve_site(program_file, dev_addr, open_in_browser)
+    serve_site(program_file, dev_addr, open_in_browser, language)
 
 
 @main.command()

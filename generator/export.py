@@ -13,7 +13,14 @@ from typing import Any
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from .mkdocs_plugin import THEME_DIR, MaterialSettings, apply_palette, material_settings, with_polyfills
+from .mkdocs_plugin import (
+    THEME_DIR,
+    MaterialSettings,
+    apply_palette,
+    material_settings,
+    page_titles_nav,
+    with_polyfills,
+)
 from .output import check_output, replacing
 from .site import RenderedSite, render_site
 from .siteconfig import config_file
@@ -64,31 +71,48 @@ def export_config(
         if not config[key]:
             del config[key]
     config["extra"] = with_polyfills(raw.get("extra"), settings.polyfills)
+    if settings.alternate:
+        config["extra"]["alternate"] = settings.alternate
     config["plugins"] = _without_handbook(raw.get("plugins", ["search"]))
     return config, custom_dir
 
 
 def export_site(program_file: Path, out_dir: Path) -> RenderedSite:
-    """Render and write DIR/mkdocs.yml and DIR/docs/; DIR is replaced whole, and only when everything succeeded."""
+    """Render and write DIR/mkdocs.yml and DIR/docs/; DIR is replaced whole, and only when everything succeeded.
+
+    Each other language of the program is a project of its own in DIR/<language>/, whose site goes into
+    DIR/site/<language>/ beside the default language's, as `handbook build` lays them out.
+    """
     sources = Sources(program_file)
     check_output(out_dir, sources)
     site = render_site(sources)
-    settings = material_settings(site)
     source = config_file(sources)
     with source.open("rb") as handle:
-        config, custom_dir = export_config(yaml_load(handle), settings, source.parent)
+        raw = yaml_load(handle)
     with replacing(out_dir, sources, MARKER) as new:
         (new / MARKER).write_text("Made by `handbook export`; the next export replaces this folder.\n")
-        for path, content in {**site.files, **settings.files}.items():
-            target = new / DOCS / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, str):
-                target.write_text(content, encoding="utf-8")
-            else:
-                target.write_bytes(content)
-        if custom_dir is not None:
-            shutil.copytree(custom_dir, new / OVERRIDES)
-        shutil.copytree(THEME_DIR, new / OVERRIDES, dirs_exist_ok=True, copy_function=_copy_unless_present)
-        text = yaml.dump(config, sort_keys=False, allow_unicode=True, default_flow_style=False)
-        (new / "mkdocs.yml").write_text(HEADER + text, encoding="utf-8")
+        for each in site.every_language():
+            _export_language(each, raw, source.parent, new / each.folder, each.folder)
     return site
+
+
+def _export_language(site: RenderedSite, raw: dict[str, Any], source_dir: Path, target: Path, folder: str) -> None:
+    settings = material_settings(site)
+    config, custom_dir = export_config(raw, settings, source_dir)
+    if folder:
+        config["site_dir"] = f"../site/{folder}"
+        config["nav"] = page_titles_nav(config.get("nav"))
+        if not config["nav"]:
+            del config["nav"]
+    for path, content in {**site.files, **settings.files}.items():
+        written = target / DOCS / path
+        written.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            written.write_text(content, encoding="utf-8")
+        else:
+            written.write_bytes(content)
+    if custom_dir is not None:
+        shutil.copytree(custom_dir, target / OVERRIDES)
+    shutil.copytree(THEME_DIR, target / OVERRIDES, dirs_exist_ok=True, copy_function=_copy_unless_present)
+    text = yaml.dump(config, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    (target / "mkdocs.yml").write_text(HEADER + text, encoding="utf-8")

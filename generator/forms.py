@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .background import in_background
 from .formdefs import FormDef, load_form, ordered_ids
+from .i18n import speaking
 from .model import Program
 from .pdf import render_pdf
 from .pdf.glyphs import warn_missing_glyphs
@@ -68,12 +69,13 @@ def form_infos(program: Program, sources: Sources) -> list[FormInfo]:
 def render_form(program: Program, form: FormDef, sources: Sources, values: Mapping[str, str] | None = None) -> bytes:
     """One fillable PDF, pre-filled with values if given (see render_pdf); the same inputs give the same bytes.
 
-    Text too long for a page is an InputError.
+    Text too long for a page is an InputError. The renderer's own words are in the program's language.
     """
     from reportlab.platypus.doctemplate import LayoutError
 
     try:
-        return render_pdf(program, form, sources, values)
+        with speaking(program.program.language):
+            return render_pdf(program, form, sources, values)
     except LayoutError:
         raise InputError([_too_long(form, sources)]) from None
 

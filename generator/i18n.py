@@ -65,6 +65,10 @@ def language_name(tag: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def no_such_language(language: str, languages: list[str]) -> str:
+    return f"the program has no language '{language}'; its languages (program.languages) are {', '.join(languages)}"
+
+
 def catalog_path(folder: Path, language: str, domain: str) -> Path:
     return folder / base_language(language) / "LC_MESSAGES" / f"{domain}.po"
 

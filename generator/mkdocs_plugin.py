@@ -33,6 +33,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .dates import epoch_problem, pinned_build_date
+from .i18n import language_name, no_such_language
 from .problems import InputError
 from .site import RenderedSite, SiteFacts, render_site, watched_paths
 from .sources import Sources
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 LOG = logging.getLogger("mkdocs.plugins.handbook")
 
 PROGRAM_ENV = "HANDBOOK_PROGRAM"
+LANGUAGE_ENV = "HANDBOOK_LANGUAGE"
+"""The language `handbook serve` previews; the plugin's `language` option otherwise, else the default language."""
 SITE_MARKER = ".handbook-site"
 """Written into every built site: `handbook build` replaces only a folder that holds it (or an empty one)."""
 COLOR_CSS = "assets/program-color.css"
@@ -76,6 +79,8 @@ class MaterialSettings:
     extra_javascript: list[str] = field(default_factory=list)
     polyfills: list[str] = field(default_factory=list)
     """Scripts for `extra.polyfills`, which Material loads before its own: the file:// Web Worker shim."""
+    alternate: list[dict[str, str]] = field(default_factory=list)
+    """`extra.alternate`: Material's language menu, when the program has more than one language."""
 
 
 @cache
@@ -304,10 +309,13 @@ def material_settings(site: RenderedSite) -> MaterialSettings:
     }
     if site.logo:
         theme.update(logo=site.logo, favicon=site.logo)
+
     # MkDocs' theme templates do not escape: config values are HTML there, so program.yaml's text is escaped here.
     # The name is Markup too, so the templates that do escape it (`site_name | e`) leave it as it is.
     defaults = {"copyright": html.escape(f"{info.agency}, {info.division}"), "site_url": info.url}
     settings = MaterialSettings({"site_name": Markup(html.escape(info.name))}, defaults, theme)
+    if len(info.languages) > 1:
+        settings.alternate.extend(alternates(info))
     settings.files[COLOR_CSS] = _stylesheet(info)
     settings.extra_css.append(COLOR_CSS)
     settings.files[KEYBOARD_JS] = (ASSETS_DIR / "handbook.js").read_text(encoding="utf-8")
@@ -315,6 +323,32 @@ def material_settings(site: RenderedSite) -> MaterialSettings:
     settings.files[WORKER_SHIM_JS] = (ASSETS_DIR / "iframe-worker.js").read_text(encoding="utf-8")
     settings.polyfills.append(WORKER_SHIM_JS)
     return settings
+
+
+def alternates(facts: SiteFacts) -> list[dict[str, str]]:
+    """Material's language menu: each language's home page, as a link relative to this site's root.
+
+    Relative (`es/index.html`, `../index.html`), so the menu works on any host path and from a shared drive alike.
+    """
+    default = facts.languages[0]
+    up = "" if facts.language == default else "../"
+    return [
+        {"name": language_name(tag), "link": f"{up}{'' if tag == default else tag + '/'}index.html", "lang": tag}
+        for tag in facts.languages
+    ]
+
+
+def page_titles_nav(nav: Any) -> Any:
+    """mkdocs.yml's nav with each page's title left to the page itself (its first heading), as a translated site
+    needs: the titles written in mkdocs.yml are the default language's."""
+    if isinstance(nav, list):
+        return [page_titles_nav(entry) for entry in nav]
+    if isinstance(nav, dict) and len(nav) == 1:
+        ((title, value),) = nav.items()
+        if isinstance(value, str) and not value.startswith(("http:", "https:", "mailto:")):
+            return value
+        return {title: page_titles_nav(value)}
+    return nav
 
 
 def with_polyfills(extra: Any, polyfills: list[str]) -> dict[str, Any]:
@@ -334,6 +368,18 @@ def apply_palette(current: Any, palette: dict[str, str]) -> Any:
 
 class HandbookConfig(Config):
     program = c.Type(str, default="program.yaml")
+    language = c.Optional(c.Type(str))
+    """Which of program.languages `mkdocs build` builds (default: the first); `handbook build` builds them all."""
+
+
+def _chosen(site: RenderedSite, language: str | None) -> RenderedSite:
+    """The site of `language` among the program's languages (None: the default one)."""
+    if language is None:
+        return site
+    for each in site.every_language():
+        if each.facts.language == language:
+            return each
+    raise PluginError(no_such_language(language, [each.facts.language for each in site.every_language()]))
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -373,6 +419,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             except InputError as exc:
                 count = len(exc.problems)
                 raise PluginError(f"{count} problem{'s' if count != 1 else ''} in the handbook:\n{exc}") from exc
+            site = _chosen(site, os.environ.get(LANGUAGE_ENV) or self.config.language)
         self.site, self.settings = site, material_settings(site)
         # `mkdocs build` dates its sitemap like `handbook build` does, so the two give the same bytes.
         self._build_date.close()
@@ -384,6 +431,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 config[key] = value
         for key, value in self.settings.theme.items():
             config.theme[key] = apply_palette(config.theme.get(key), value) if key == "palette" else value
+        if self.settings.alternate:
+            config.extra["alternate"] = self.settings.alternate
+        if site.folder:
+            config.nav = page_titles_nav(config.nav)
         config.extra_css.extend(css for css in self.settings.extra_css if css not in config.extra_css)
         scripts = {str(js) for js in config.extra_javascript}
         config.extra_javascript.extend(js for js in self.settings.extra_javascript if js not in scripts)

@@ -6,6 +6,7 @@ it to disk; neither needs to know how it was made, and this module needs no MkDo
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -40,12 +41,15 @@ class SiteFacts:
     url: str | None
     color: str
     language: str
+    """The language of this site."""
     epoch: int
     """The build date (SOURCE_DATE_EPOCH or the program's start) in seconds since 1970."""
     logo: str | None
     """program.logo as written: a cached render is reused only while that file is unchanged."""
     short_name: str
     """Shown in the header on phones, where the full name would be cut short."""
+    languages: tuple[str, ...] = ()
+    """Every language of the program, default first: each has its own site, linked by Material's language menu."""
 
     @classmethod
     def of(cls, program: Program) -> SiteFacts:
@@ -53,7 +57,16 @@ class SiteFacts:
         url = str(info.url) if info.url else None
         epoch = build_epoch(program)
         return cls(
-            info.name, info.agency, info.division, url, info.color, info.language, epoch, info.logo, info.short_name
+            info.name,
+            info.agency,
+            info.division,
+            url,
+            info.color,
+            info.language,
+            epoch,
+            info.logo,
+            info.short_name,
+            tuple(info.languages),
         )
 
 
@@ -65,6 +78,18 @@ class RenderedSite:
     """Every file of the site's source tree by its path: Markdown pages as text, everything else as bytes."""
     logo: str | None
     """Path of the program's logo inside files, if it has one."""
+    translations: tuple[RenderedSite, ...] = ()
+    """The sites of the program's other languages, in program.languages order (the default site holds them)."""
+
+    @property
+    def folder(self) -> str:
+        """Where this site goes in the published folder: the root for the default language, else `<language>/`."""
+        languages = self.facts.languages
+        return "" if not languages or self.facts.language == languages[0] else f"{self.facts.language}/"
+
+    def every_language(self) -> list[RenderedSite]:
+        """This site and its translations, default first."""
+        return [self, *self.translations]
 
 
 def _assets(sources: Sources) -> dict[str, bytes]:
@@ -107,18 +132,50 @@ def _render_and_store(sources: Sources, cache: Cache, key: str) -> RenderedSite:
 
 
 def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
-    # Imported here, not at the top: a cached rebuild needs none of them, and they (ReportLab, pypdf, Babel,
-    # icalendar) are most of what a rebuild would otherwise spend beyond MkDocs' own time.
-    from .calendar import program_calendar
-    from .generated import generated_pages
-    from .pages import form_links, milestone_views, render_pages
+    """The default language's site holding the other languages' sites; every problem of every language at once."""
+    from .i18n import speaking, tool_catalog
     from .program import load_program
 
     try:
         program = load_program(sources)
     except InputError as exc:
         raise InputError(exc.problems + _unbound_problems(sources)) from None
-    infos, rendering = _forms(program, sources, cache)  # broken forms stop here: pages would only echo them
+    languages = tuple(program.program.languages)
+    programs = [program, *(load_program(sources, language) for language in languages[1:])]
+    problems = [problem for language in languages for problem in tool_catalog(language)[1]]
+    started = []
+    for each in programs:  # every language's forms render in the background while the pages are rendered
+        local = sources.speaking(each.program.language, languages)
+        try:
+            with speaking(each.program.language):
+                started.append((each, local, *_forms(each, local, cache)))
+        except InputError as exc:  # broken forms stop here: pages would only echo them
+            problems += exc.problems
+    if problems:
+        raise InputError(list(dict.fromkeys(problems)))
+    sites = []
+    for each, local, infos, rendering in started:
+        try:
+            with speaking(each.program.language):
+                sites.append(_render_language(each, local, infos, rendering))
+        except InputError as exc:
+            problems += exc.problems
+    problems += [p for _, local, _, _ in started[1:] for p in _translation_problems(sources, local)]
+    if problems:
+        raise InputError(list(dict.fromkeys(problems)))
+    return dataclasses.replace(sites[0], translations=tuple(sites[1:]))
+
+
+def _render_language(
+    program: Program, sources: Sources, infos: list[FormInfo], rendering: Callable[[], dict[str, bytes]]
+) -> RenderedSite:
+    """One language's site from its program, sources and forms being rendered."""
+    # Imported here, not at the top: a cached rebuild needs none of them, and they (ReportLab, pypdf, Babel,
+    # icalendar) are most of what a rebuild would otherwise spend beyond MkDocs' own time.
+    from .calendar import program_calendar
+    from .generated import generated_pages
+    from .pages import form_links, milestone_views, render_pages
+
     forms = form_links(infos)
     problems: list[Problem] = []
     pages: dict[str, str] = {}
@@ -147,6 +204,33 @@ def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
     return RenderedSite(SiteFacts.of(program), sources, files, logo)
 
 
+def _translation_problems(sources: Sources, translated: Sources) -> list[Problem]:
+    """A page of the default language with no version in another, or only the shipped one beside the program's own.
+
+    Either would publish a page in the wrong language, or one that says something else than the program's own.
+    """
+    from .i18n import language_name
+
+    language = translated.language or ""
+    name = language_name(language)
+    pages, others = sources.speaking(translated.languages[0], translated.languages).pages(), translated.pages()
+    problems = []
+    for page, path in pages.items():
+        if not page.endswith(".md"):
+            continue
+        wanted = sources.root / "content" / language / page
+        if page not in others:
+            message = f"this page has no {name} version; translate it into {sources.display(wanted)}"
+            problems.append(Problem(sources.display(path), 1, 1, "", message))
+        elif sources.own(path) and not sources.own(others[page]):
+            message = (
+                f"this page is the program's own, but its {name} version is still the shipped one, which says "
+                f"something else; translate this page into {sources.display(wanted)}"
+            )
+            problems.append(Problem(sources.display(path), 1, 1, "", message))
+    return problems
+
+
 def _unbound_problems(sources: Sources) -> list[Problem]:
     """Problems of the form files and pages that need no program to find, so a broken program.yaml hides none."""
     from .formdefs import form_file_problems
@@ -162,8 +246,8 @@ def _forms(
     """Catalogue entries of the enabled forms, and a function giving their PDFs, which render meanwhile.
 
     Definitions are loaded (once) only if some form changed. A form's key covers all that shapes its PDF: the
-    validated program, its definition file, the logo, the tool (code, fonts, library versions) and
-    SOURCE_DATE_EPOCH. Any change to program.yaml thus renders every form.
+    validated program (in this language), its definition file, the catalogs translating form files, the logo, the
+    tool (code, fonts, library versions) and SOURCE_DATE_EPOCH. Any change to program.yaml thus renders every form.
     """
     from . import forms as api  # looked up at call time, so a test can count render_form calls
     from .formdefs import ordered_ids
@@ -174,7 +258,8 @@ def _forms(
     cached: dict[str, tuple[FormInfo, bytes]] = {}
     if cache is not None:
         logo = (sources.root / program.program.logo).read_bytes() if program.program.logo else b""
-        shared = (build_digest(), program.model_dump_json(), logo)
+        catalogs = [path.read_bytes() for name, path in sources.form_folder_files().items() if "/" in name]
+        shared = (build_digest(), program.model_dump_json(), logo, *catalogs)
         keys = {form_id: digest("form", *shared, form_id, files[form_id].read_bytes()) for form_id in enabled}
         for form_id, key in keys.items():
             entry = _cached_form(form_id, cache.get(key))
@@ -216,23 +301,30 @@ def _cached_form(form_id: str, entry: bytes | None) -> tuple[FormInfo, bytes] | 
 
 
 def _site_key(sources: Sources) -> str:
-    """Every file a render may read, by name and bytes, except the logo: its path is known only after loading."""
+    """Every file a render may read, by name and bytes, except the logo: its path is known only after loading.
+
+    Pages of every language, and the form folders whole: the form files and the catalogs that translate them.
+    """
     parts: list[bytes | str] = [build_digest(), sources.program_file.read_bytes()]
-    for kind, found in (("content", sources.pages()), ("forms", sources.form_files())):
+    for kind, found in (("content", sources.content_files()), ("forms", sources.form_folder_files())):
         for name, path in found.items():
             parts += [f"{kind}/{name}", path.read_bytes()]
     return digest("site", *parts)
 
 
 def _packed_site(site: RenderedSite) -> bytes:
-    names = list(site.files)
-    meta = {
-        "facts": asdict(site.facts),
-        "logo": site.logo,
-        "files": [[name, isinstance(site.files[name], str)] for name in names],
-    }
-    blobs = [v.encode("utf-8") if isinstance(v, str) else v for v in site.files.values()]
-    return pack(meta, blobs)
+    metas, blobs = [], []
+    for each in site.every_language():
+        names = list(each.files)
+        metas.append(
+            {
+                "facts": asdict(each.facts),
+                "logo": each.logo,
+                "files": [[name, isinstance(each.files[name], str)] for name in names],
+            }
+        )
+        blobs += [v.encode("utf-8") if isinstance(v, str) else v for v in each.files.values()]
+    return pack({"sites": metas}, blobs)
 
 
 def _site_path(name: object) -> bool:
@@ -250,6 +342,8 @@ def _plausible(facts: SiteFacts) -> bool:
         and (facts.url is None or (isinstance(facts.url, str) and bool(URL_CHARACTERS.match(facts.url))))
         and (facts.color.lower() in MATERIAL_COLORS or bool(HEX.match(facts.color)))
         and bool(LANGUAGE.match(facts.language))
+        and isinstance(facts.languages, tuple)
+        and all(isinstance(tag, str) and LANGUAGE.match(tag) for tag in facts.languages)
         and isinstance(facts.epoch, int)
         and not isinstance(facts.epoch, bool)
         and (facts.logo is None or _site_path(facts.logo))
@@ -266,24 +360,35 @@ def _cached_site(entry: bytes | None, sources: Sources) -> RenderedSite | None:
         return None
     try:
         meta, blobs = unpack(entry)
-        facts = SiteFacts(**meta["facts"])
-        files = {
-            name: blob.decode("utf-8") if text else blob
-            for (name, text), blob in zip(meta["files"], blobs, strict=True)
-        }
-        logo = meta["logo"]
+        sites = []
+        offset = 0
+        for stored in meta["sites"]:
+            facts = SiteFacts(**{**stored["facts"], "languages": tuple(stored["facts"]["languages"])})
+            count = len(stored["files"])
+            files = {
+                name: blob.decode("utf-8") if text else blob
+                for (name, text), blob in zip(stored["files"], blobs[offset : offset + count], strict=True)
+            }
+            offset += count
+            sites.append((facts, files, stored["logo"]))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
-    known_logo = logo is None or (isinstance(logo, str) and logo in files)
-    if not (all(map(_site_path, files)) and _plausible(facts) and known_logo):
+    if not sites or offset != len(blobs):
         return None
-    if facts.logo is not None:
-        try:
-            if (sources.root / facts.logo).read_bytes() != files[logo]:
-                return None
-        except (OSError, KeyError):
-            return None  # the logo went missing: load_program reports it where it belongs
-    return RenderedSite(facts, sources, files, logo)
+    found = []
+    for facts, files, logo in sites:
+        known_logo = logo is None or (isinstance(logo, str) and logo in files)
+        if not (all(map(_site_path, files)) and _plausible(facts) and known_logo):
+            return None
+        if facts.logo is not None:
+            try:
+                if (sources.root / facts.logo).read_bytes() != files[logo]:
+                    return None
+            except (OSError, KeyError):
+                return None  # the logo went missing: load_program reports it where it belongs
+        local = sources.speaking(facts.language, facts.languages) if len(facts.languages) > 1 else sources
+        found.append(RenderedSite(facts, local, files, logo))
+    return dataclasses.replace(found[0], translations=tuple(found[1:]))
 
 
 def watched_paths(sources: Sources) -> list[Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,9 +17,21 @@ def defaults_root() -> Path:
 
 @dataclass(frozen=True)
 class Sources:
-    """A program folder; its own content/ and forms/ files override the defaults file by file."""
+    """A program folder; its own content/ and forms/ files override the defaults file by file.
+
+    Pages are those of one language: the default language's in content/, another's in content/<language>/.
+    """
 
     program_file: Path
+    language: str | None = None
+    """The language whose pages `pages()` gives: None for the default language (content/ itself)."""
+    languages: tuple[str, ...] = ()
+    """Every language the program declares, default first: their content/<language>/ folders are not pages."""
+
+    def speaking(self, language: str, languages: tuple[str, ...]) -> Sources:
+        """These sources as one language's site reads them (the first of `languages` reads content/ itself)."""
+        chosen = None if language == languages[0] else language
+        return dataclasses.replace(self, language=chosen, languages=languages)
 
     @property
     def root(self) -> Path:
@@ -59,8 +72,26 @@ class Sources:
         return found
 
     def pages(self) -> dict[str, Path]:
-        """Handbook pages and assets (files only, hidden ones skipped) by their path relative to content/."""
+        """This language's handbook pages and assets (files only, hidden ones skipped) by their path in its folder.
+
+        The default language's pages leave out the folders of other languages, declared or shipped.
+        """
+        if self.language:
+            return self._merged(f"content/{self.language}", "*")
+        reserved = {*self.languages[1:], *page_languages()}
+        return {name: path for name, path in self._merged("content", "*").items() if name.split("/")[0] not in reserved}
+
+    def content_files(self) -> dict[str, Path]:
+        """Every file of content/, every language's: what a render may read."""
         return self._merged("content", "*")
+
+    def form_folder_files(self) -> dict[str, Path]:
+        """Every file of forms/: the definitions and the catalogs that translate them."""
+        return self._merged("forms", "*")
+
+    def own(self, path: Path) -> bool:
+        """Whether a page or form comes from the program's folder rather than the shipped defaults."""
+        return path.is_relative_to(self.root)
 
     def form_files(self) -> dict[str, Path]:
         """Form definitions by form id."""
@@ -91,6 +122,22 @@ class Sources:
             return (path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()).as_posix()
         except ValueError:
             return str(path)
+
+
+def page_languages() -> set[str]:
+    """Languages the shipped pages are translated into: the content/<language>/ folders of the defaults."""
+    shipped = defaults_root() / "content"
+    return {p.name for p in shipped.iterdir() if p.is_dir() and _language_tag(p.name)} if shipped.is_dir() else set()
+
+
+def _language_tag(name: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(name, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def _hidden(name: str) -> bool:
