@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 import functools
 import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -379,9 +380,14 @@ class FormDef(_Strict):
 
     @property
     def version(self) -> str:
-        """A short hash of everything bound into the form: two PDFs with one version have the same fields."""
-        digest = hashlib.sha256(self.model_dump_json().encode()).hexdigest()
-        return digest[:12]
+        """A short hash of what decides the fields: two PDFs with one version have the same fields.
+
+        Only names, kinds, answer ids and the scale's ids count, not wording: the form is the same version in
+        every language, and `handbook collect` notes an earlier version only when its fields differ.
+        """
+        fields = [(entry.name, entry.kind, [key for key, _ in entry.options]) for entry in self.entries()]
+        shape = json.dumps([fields, [key for key, _ in self.scale]])
+        return hashlib.sha256(shape.encode()).hexdigest()[:12]
 
 
 class _RawSection(_Strict):
