@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 import jinja2
+from babel.dates import format_date, format_skeleton
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .hints import undefined_message
+from .i18n import locale
 from .ids import SLUG_MAX, key_clashes
 from .model import Item, Program, RatingLevel, Whole
 from .problems import InputError, Problem
@@ -423,6 +425,21 @@ _ENV = SandboxedEnvironment(
     # No templates to include: `{% include %}` and the like fail as TemplateNotFound, reported in place.
     loader=jinja2.FunctionLoader(lambda name: None),
 )
+
+
+@jinja2.pass_context
+def _long_date(context: jinja2.runtime.Context, value: Any) -> str:
+    """`{{ day | date }}`: a long date as the form's language writes it (March 3, 2027; 3 de marzo de 2027)."""
+    return format_date(value, format="long", locale=locale(context["program"].language))
+
+
+@jinja2.pass_context
+def _month(context: jinja2.runtime.Context, value: Any) -> str:
+    """`{{ day | month }}`: its month and year in the form's language (March 2027; marzo de 2027)."""
+    return format_skeleton("yMMMM", value, locale=locale(context["program"].language))
+
+
+_ENV.filters.update(date=_long_date, month=_month)
 
 
 def template_context(program: Program) -> dict[str, Any]:
