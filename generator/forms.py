@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .background import in_background
 from .formdefs import FormDef, load_form, ordered_ids
+from .formtext import form_words
 from .model import Program
 from .pdf import render_pdf
 from .pdf.glyphs import warn_missing_glyphs
@@ -43,9 +44,13 @@ class FormInfo:
 
 
 def load_form_definitions(program: Program, sources: Sources) -> dict[str, FormDef]:
-    """Enabled forms bound to the program, in catalogue order; InputError lists every problem in every file."""
+    """Enabled forms bound to the program, in catalogue order; InputError lists every problem in every file.
+
+    Their words are in the program's language: the program folder's own forms catalog over the shipped one.
+    """
     files = sources.form_files()
     program_yaml = (sources.program_file, sources.display(sources.program_file))
+    words = form_words(program.program.language, sources)
     forms: dict[str, FormDef] = {}
     problems = []
     for form_id in ordered_ids(list(files)):
@@ -53,11 +58,12 @@ def load_form_definitions(program: Program, sources: Sources) -> dict[str, FormD
             continue
         path = files[form_id]
         try:
-            forms[form_id] = load_form(form_id, path, program, sources.display(path), program_yaml)
+            forms[form_id] = load_form(form_id, path, program, sources.display(path), program_yaml, words)
         except InputError as exc:
             problems += exc.problems
     if problems:
-        raise InputError(list(dict.fromkeys(problems)))  # a program.yaml list used by two forms is blamed once
+        # A program.yaml list or a catalog entry used by two forms is blamed once.
+        raise InputError(list(dict.fromkeys(problems)))
     return forms
 
 
