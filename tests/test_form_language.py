@@ -239,6 +239,20 @@ def test_an_unreadable_catalog_is_refused_in_the_catalog(program_copy) -> None:
     assert "cannot read this catalog" in problem.message
 
 
+def test_a_translation_too_long_for_a_page_is_blamed_on_its_entry(program_copy) -> None:
+    program_file = program_copy()
+    own = program_file.parent / "forms" / "locale" / "es" / "LC_MESSAGES" / "forms.po"
+    _po(own, ("Notes", " ".join(["Notas"] * 2500)))
+    sources = Sources(program_file)
+    program = _spanish(load_program(sources))
+    form = load_form_definitions(program, sources)["meeting-notes"]
+    with pytest.raises(InputError) as caught:
+        render_form(program, form, sources)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == (sources.display(own), 5)
+    assert "too long to fit on one page of the 'meeting-notes' form" in problem.message
+
+
 def test_a_language_without_any_catalog_is_one_problem(example) -> None:
     program, sources, _, _ = example
     french = program.model_copy(update={"program": program.program.model_copy(update={"language": "fr"})})
