@@ -12,16 +12,20 @@ import dataclasses
 import difflib
 import functools
 import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 import jinja2
+from babel.dates import format_date, format_skeleton
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .formtext import NOT_TEXT, FormWords, form_words, translate
 from .hints import undefined_message
-from .ids import SLUG_MAX, key_clashes
+from .i18n import locale
+from .ids import SLUG_MAX, key_clashes, slug
 from .model import Item, Program, RatingLevel, Whole
 from .problems import InputError, Problem
 from .validation import validate
@@ -379,9 +383,14 @@ class FormDef(_Strict):
 
     @property
     def version(self) -> str:
-        """A short hash of everything bound into the form: two PDFs with one version have the same fields."""
-        digest = hashlib.sha256(self.model_dump_json().encode()).hexdigest()
-        return digest[:12]
+        """A short hash of what decides the fields: two PDFs with one version have the same fields.
+
+        Only names, kinds, answer ids and the scale's ids count, not wording: the form is the same version in
+        every language, and `handbook collect` notes an earlier version only when its fields differ.
+        """
+        fields = [(entry.name, entry.kind, [key for key, _ in entry.options]) for entry in self.entries()]
+        shape = json.dumps([fields, [key for key, _ in self.scale]])
+        return hashlib.sha256(shape.encode()).hexdigest()[:12]
 
 
 class _RawSection(_Strict):
@@ -408,15 +417,27 @@ class _RawForm(_Strict):
 
 # --- loading ------------------------------------------------------------------------------------
 
-_FROM = {"options_from", "questions_from", "roles_from", "count_from"}
-_NOT_TEXT = {"type", "id", "name", "width", "style", "layout", *_FROM}
-"""Keys whose values are names, choices or program paths: never placeholders."""
 _ENV = SandboxedEnvironment(
     undefined=jinja2.StrictUndefined,
     autoescape=False,
     # No templates to include: `{% include %}` and the like fail as TemplateNotFound, reported in place.
     loader=jinja2.FunctionLoader(lambda name: None),
 )
+
+
+@jinja2.pass_context
+def _long_date(context: jinja2.runtime.Context, value: Any) -> str:
+    """`{{ day | date }}`: a long date as the form's language writes it (March 3, 2027; 3 de marzo de 2027)."""
+    return format_date(value, format="long", locale=locale(context["program"].language))
+
+
+@jinja2.pass_context
+def _month(context: jinja2.runtime.Context, value: Any) -> str:
+    """`{{ day | month }}`: its month and year in the form's language (March 2027; marzo de 2027)."""
+    return format_skeleton("yMMMM", value, locale=locale(context["program"].language))
+
+
+_ENV.filters.update(date=_long_date, month=_month)
 
 
 def template_context(program: Program) -> dict[str, Any]:
@@ -434,7 +455,7 @@ def _check_syntax(data: Any, loc: Loc, located: Located, problems: list[Problem]
     elif isinstance(data, list):
         for index, value in enumerate(data):
             _check_syntax(value, (*loc, index), located, problems)
-    elif isinstance(data, str) and ("{{" in data or "{%" in data) and not (loc and loc[-1] in _NOT_TEXT):
+    elif isinstance(data, str) and ("{{" in data or "{%" in data) and not (loc and loc[-1] in NOT_TEXT):
         try:
             _ENV.compile(data)
         except jinja2.TemplateSyntaxError as exc:
@@ -447,7 +468,7 @@ def _render_text(data: Any, loc: Loc, context: dict[str, Any], located: Located,
         return {k: _render_text(v, (*loc, k), context, located, problems) for k, v in data.items()}
     if isinstance(data, list):
         return [_render_text(v, (*loc, i), context, located, problems) for i, v in enumerate(data)]
-    if not isinstance(data, str) or ("{{" not in data and "{%" not in data) or (loc and loc[-1] in _NOT_TEXT):
+    if not isinstance(data, str) or ("{{" not in data and "{%" not in data) or (loc and loc[-1] in NOT_TEXT):
         return data
     try:
         return _ENV.from_string(data).render(context).strip()
@@ -463,6 +484,17 @@ def _render_text(data: Any, loc: Loc, context: dict[str, Any], located: Located,
         message = f"placeholder could not be filled in: {type(exc).__name__}: {exc}"
     problems.append(located.problem(loc, message))
     return data
+
+
+def _english_id(context: dict[str, Any], text: str) -> str | None:
+    """The id a plain option or role has in English, made from its text with any placeholders filled in (None when
+    they cannot be: filling in the translation reports why)."""
+    if "{{" not in text and "{%" not in text:
+        return slug(text)
+    try:
+        return slug(_ENV.from_string(text).render(context).strip())
+    except Exception:  # the coordinator's text: reported once, where the translation is filled in
+        return None
 
 
 def _validate_field(located: Located, loc: Loc, allowed: dict[str, type[BaseModel]]) -> tuple[Any, list[Problem]]:
@@ -665,14 +697,20 @@ def _items(data: Any, key: str) -> list[Any]:
 
 
 def load_form(
-    form_id: str, path: Any, program: Program, display: str, program_yaml: tuple[Path, str] | None = None
+    form_id: str,
+    path: Any,
+    program: Program,
+    display: str,
+    program_yaml: tuple[Path, str] | None = None,
+    words: FormWords | None = None,
 ) -> FormDef:
     """One form definition, validated and bound to the program; InputError lists every problem in the file.
 
     The form's own keys, each section's and each field's are checked separately, so a mistake in one
-    hides none of the others.
+    hides none of the others. Its words are put in the program's language through `words` (default: the
+    shipped catalog alone; `forms.load_form_definitions` adds the program folder's own).
     """
-    form, problems = _load(form_id, path, program, display, program_yaml)
+    form, problems = _load(form_id, path, program, display, program_yaml, words)
     if form is None:
         raise InputError(problems)
     return form
@@ -690,15 +728,27 @@ def form_file_problems(path: Path, display: str) -> list[Problem]:
 
 
 def _load(
-    form_id: str, path: Any, program: Program | None, display: str, program_yaml: tuple[Path, str] | None
+    form_id: str,
+    path: Any,
+    program: Program | None,
+    display: str,
+    program_yaml: tuple[Path, str] | None,
+    words: FormWords | None = None,
 ) -> tuple[FormDef | None, list[Problem]]:
-    """The form bound to the program (None without a program, or with problems) and every problem found."""
+    """The form bound to the program (None without a program, or with problems) and every problem found.
+
+    Its words are translated before placeholders are filled in, so a translation keeps the placeholders and the
+    values put in come from the program in its language.
+    """
     located = parse_yaml(path, display)
     problems = list(located.problems)
     if program is None:
         _check_syntax(located.data, (), located, problems)
     else:
-        located.data = _render_text(located.data, (), template_context(program), located, problems)
+        context = template_context(program)
+        words = form_words(program.program.language) if words is None else words
+        problems += translate(located, words, functools.partial(_english_id, context))
+        located.data = _render_text(located.data, (), context, located, problems)
     raw, found = validate(_RawForm, located)
     problems += found
     binder = _Binder(program, located, program_yaml) if program is not None else None

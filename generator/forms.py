@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .background import in_background
 from .formdefs import FormDef, load_form, ordered_ids
+from .formtext import form_words
 from .i18n import speaking
 from .model import Program
 from .pdf import render_pdf
@@ -44,9 +45,13 @@ class FormInfo:
 
 
 def load_form_definitions(program: Program, sources: Sources) -> dict[str, FormDef]:
-    """Enabled forms bound to the program, in catalogue order; InputError lists every problem in every file."""
+    """Enabled forms bound to the program, in catalogue order; InputError lists every problem in every file.
+
+    Their words are in the program's language: the program folder's own forms catalog over the shipped one.
+    """
     files = sources.form_files()
     program_yaml = (sources.program_file, sources.display(sources.program_file))
+    words = form_words(program.program.language, sources)
     forms: dict[str, FormDef] = {}
     problems = []
     for form_id in ordered_ids(list(files)):
@@ -54,11 +59,12 @@ def load_form_definitions(program: Program, sources: Sources) -> dict[str, FormD
             continue
         path = files[form_id]
         try:
-            forms[form_id] = load_form(form_id, path, program, sources.display(path), program_yaml)
+            forms[form_id] = load_form(form_id, path, program, sources.display(path), program_yaml, words)
         except InputError as exc:
             problems += exc.problems
     if problems:
-        raise InputError(list(dict.fromkeys(problems)))  # a program.yaml list used by two forms is blamed once
+        # A program.yaml list or a catalog entry used by two forms is blamed once.
+        raise InputError(list(dict.fromkeys(problems)))
     return forms
 
 
@@ -77,36 +83,41 @@ def render_form(program: Program, form: FormDef, sources: Sources, values: Mappi
         with speaking(program.program.language):
             return render_pdf(program, form, sources, values)
     except LayoutError:
-        raise InputError([_too_long(form, sources)]) from None
+        raise InputError([_too_long(program, form, sources)]) from None
 
 
-def _too_long(form: FormDef, sources: Sources) -> Problem:
+def _too_long(program: Program, form: FormDef, sources: Sources) -> Problem:
     """Where the text that cannot fit on a page was written: the form's longest text, traced to its source.
 
     The layout engine says only that something did not fit; the longest text is the likely culprit, and it
-    comes either from a program.yaml value (an option, a question, a name put in by a placeholder) or from
-    the form file itself.
+    comes either from a program.yaml value (an option, a question, a name put in by a placeholder), from
+    the form file itself or, in another language, from the catalog entry translating it.
     """
     longest = max((text for _, text in strings(form.model_dump())), key=len)
     message = (
         f"this text ({len(longest):,} characters) is too long to fit on one page of the '{form.id}' form; "
         "shorten it, or split it into several items"
     )
-    program = parse_yaml(sources.program_file, sources.display(sources.program_file))
-    given = [(loc, text) for loc, text in strings(program.data) if len(text.strip()) * 2 >= len(longest)]
+    program_yaml = parse_yaml(sources.program_file, sources.display(sources.program_file))
+    given = [(loc, text) for loc, text in strings(program_yaml.data) if len(text.strip()) * 2 >= len(longest)]
     found = [(loc, text) for loc, text in given if " ".join(text.split()) in " ".join(longest.split())]
     if found:
-        return program.problem(max(found, key=lambda pair: len(pair[1]))[0], message)
+        return program_yaml.problem(max(found, key=lambda pair: len(pair[1]))[0], message)
     path = sources.form_files()[form.id]
     own = parse_yaml(path, sources.display(path))
+    words = form_words(program.program.language, sources)
     written = [
-        (loc, text)
+        (loc, text, shown)
         for loc, text in strings(own.data)
-        if all(part.strip() in longest for part in _PLACEHOLDER.split(text)) and text.strip()
+        for shown in [words.messages.get(text, text)]
+        if all(part.strip() in longest for part in _PLACEHOLDER.split(shown)) and shown.strip()
     ]
-    if written:
-        return own.problem(max(written, key=lambda pair: len(pair[1]))[0], message)
-    return Problem(own.file, 1, 1, "", message)
+    if not written:
+        return Problem(own.file, 1, 1, "", message)
+    loc, text, shown = max(written, key=lambda found: len(found[2]))
+    if shown != text and text in words.entries:
+        return Problem(*words.entries[text], 1, "", message)
+    return own.problem(loc, message)
 
 
 def warn_unprintable(sources: Sources, form_ids: Iterable[str]) -> None:

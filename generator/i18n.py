@@ -93,7 +93,7 @@ def read_catalog(path: Path, display: str) -> tuple[CatalogFile | None, list[Pro
     except FileNotFoundError:
         return None, []
     except (OSError, PoFileError, ValueError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", 1) or 1
+        line = exc.lineno + 1 if isinstance(exc, PoFileError) else 1  # Babel counts lines from 0
         return None, [Problem(display, line, 1, "", f"cannot read this catalog: {exc}; fix it with a .po editor")]
     messages, lines = {}, {}
     for message in catalog:

@@ -25,7 +25,8 @@ class Identity:
     form: str
     """The form id, e.g. mentor-application."""
     version: str
-    """A short hash of the bound definition: the same version has the same fields."""
+    """A short hash of the form's fields (names, kinds, answer ids): the same version has the same fields, in any
+    language."""
     program: str
     """The program's short name."""
     language: str

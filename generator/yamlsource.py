@@ -285,7 +285,11 @@ def parse_yaml(path: Path, display: str | None = None) -> Located:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError([Problem(name, 1, 1, "", f"cannot read the file: {exc.strerror}")]) from None
-    text = decode(raw, name)
+    return parse_text(decode(raw, name), name)
+
+
+def parse_text(text: str, name: str) -> Located:
+    """Parse YAML text already read, as `parse_yaml` does; `name` is where its problems are located."""
     if not text.strip() or all(not line.strip() or _comment(line) for line in text.splitlines()):
         raise InputError([Problem(name, 1, 1, "", "the file is empty; fill it in (start from `handbook new`)")])
     located = Located(data=None, file=name, lines=text.splitlines())

@@ -56,13 +56,16 @@ def test_rating_levels_and_questions_take_their_ids(program_copy) -> None:
     assert states == {"/lowest", "/fair", "/average", "/good", "/excellent", "/Off"}
 
 
-def test_a_reworded_form_has_a_new_version_and_the_same_names(program_copy) -> None:
+def test_a_reworded_form_keeps_its_version_and_names_and_new_fields_give_a_new_version(program_copy) -> None:
     forms, _ = _forms(program_copy())
     reworded, _ = _forms(program_copy(("  - Negotiating\n", "  - {id: negotiating, label: Bargaining}\n")))
+    renamed, _ = _forms(program_copy(("  - Negotiating\n", "  - Bargaining\n")))
     before, after = forms["mentor-application"], reworded["mentor-application"]
-    assert before.version != after.version
+    assert after.entries() != before.entries(), "the label changed"
+    assert before.version == after.version
     assert before.field_names() == after.field_names()
-    assert forms["closure-evaluation"].version == reworded["closure-evaluation"].version
+    assert renamed["mentor-application"].version != before.version
+    assert forms["closure-evaluation"].version == renamed["closure-evaluation"].version
 
 
 def test_every_pdf_says_which_form_version_and_program_it_is(program_copy) -> None:
