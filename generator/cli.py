@@ -158,6 +158,7 @@ def forms(program_file: Path, out_dir: Path) -> None:
     A PDF already there is replaced only if an earlier `handbook forms` wrote it and it is unchanged since.
     """
     from .forms import render_forms
+    from .i18n import speaking
     from .output import OutputError, write_forms
     from .program import load_program
     from .sources import Sources
@@ -166,7 +167,9 @@ def forms(program_file: Path, out_dir: Path) -> None:
     refusal = sources.output_problem(out_dir)
     if refusal:
         raise click.ClickException(refusal)
-    pdfs = render_forms(load_program(sources), sources)
+    program = load_program(sources)
+    with speaking(program.program.language):  # the forms' words, dates and numbers in the program's language
+        pdfs = render_forms(program, sources)
     try:
         written = write_forms(out_dir, pdfs)
     except OutputError as exc:

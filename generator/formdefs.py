@@ -21,6 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .hints import undefined_message
+from .i18n import current
 from .ids import SLUG_MAX, key_clashes
 from .model import Item, Program, RatingLevel, Whole
 from .problems import InputError, Problem
@@ -417,6 +418,8 @@ _ENV = SandboxedEnvironment(
     # No templates to include: `{% include %}` and the like fail as TemplateNotFound, reported in place.
     loader=jinja2.FunctionLoader(lambda name: None),
 )
+_ENV.filters["date"] = lambda value: current().date(value)  # as the site writes dates, in the language spoken
+_ENV.filters["number"] = lambda value: current().number(value)
 
 
 def template_context(program: Program) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .dates import epoch_problem, pinned_build_date
+from .i18n import N_, _
 from .problems import InputError
 from .site import RenderedSite, SiteFacts, render_site, watched_paths
 from .sources import Sources
@@ -59,6 +60,35 @@ ERROR_PAGE = """<!doctype html>
 <p>Fix what is listed below and save: this page reloads by itself when the handbook builds again.</p>
 <pre>{}</pre></main></body></html>
 """
+
+NAV_TITLES = (
+    N_("Welcome"),
+    N_("For mentees"),
+    N_("For mentors"),
+    N_("For supervisors"),
+    N_("About mentoring"),
+    N_("Roles and responsibilities"),
+    N_("Eligibility and applying"),
+    N_("The mentoring journey"),
+    N_("Setting SMART goals"),
+    N_("Running good sessions"),
+    N_("Evaluation"),
+    N_("For coordinators"),
+    N_("Glossary"),
+    N_("Forms"),
+    N_("Timeline"),
+)
+"""The shipped mkdocs.yml's navigation titles, marked for the handbook catalog (tests keep the two in step)."""
+
+
+def translated_nav(nav: Any) -> Any:
+    """mkdocs.yml's `nav` with each title in the language being spoken where the catalog has it; a coordinator's
+    own titles stay as written."""
+    if isinstance(nav, list):
+        return [translated_nav(item) for item in nav]
+    if isinstance(nav, dict):
+        return {(_(key) if isinstance(key, str) and key else key): translated_nav(value) for key, value in nav.items()}
+    return nav
 
 
 @dataclass(frozen=True)
@@ -379,6 +409,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._build_date.enter_context(pinned_build_date(site.facts.epoch))
         for key, value in self.settings.config.items():
             config[key] = value
+        config["nav"] = translated_nav(config.nav)
         for key, value in self.settings.defaults.items():
             if not config.get(key):
                 config[key] = value
