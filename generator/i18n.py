@@ -146,7 +146,7 @@ def tool_catalog(language: str) -> tuple[gettext.NullTranslations, tuple[Problem
         return gettext.NullTranslations(), ()
     path = catalog_path(TOOL_LOCALE, language, TOOL_DOMAIN)
     template = TOOL_LOCALE / f"{TOOL_DOMAIN}.pot"
-    found, problems = read_catalog(path, _display(path))
+    found, problems = check_catalog(path, template, language)
     if found is None:
         if not problems:
             name = locale(language).english_name or language
@@ -157,6 +157,15 @@ def tool_catalog(language: str) -> tuple[gettext.NullTranslations, tuple[Problem
             )
             problems = [Problem(_display(template), 1, 1, "", message)]
         return gettext.NullTranslations(), tuple(problems)
+    return _compiled(found.catalog), tuple(problems)
+
+
+def check_catalog(path: Path, template: Path, language: str) -> tuple[CatalogFile | None, list[Problem]]:
+    """A translation read, and each entry of its template it lacks, leaves fuzzy or empty, or whose placeholders it
+    breaks: located at the entry in the translation, or in the template when the translation has none."""
+    found, problems = read_catalog(path, _display(path))
+    if found is None:
+        return None, problems
     wanted, _ = read_catalog(template, _display(template))
     for msgid in wanted.lines if wanted else ():
         problem = _entry_problem(found, msgid, language)
@@ -164,7 +173,7 @@ def tool_catalog(language: str) -> tuple[gettext.NullTranslations, tuple[Problem
             line = found.lines.get(msgid)
             where = (_display(path), line) if line else (_display(template), wanted.lines[msgid] if wanted else 1)
             problems.append(Problem(where[0], where[1], 1, "", problem))
-    return _compiled(found.catalog), tuple(problems)
+    return found, problems
 
 
 def _entry_problem(found: CatalogFile, msgid: str, language: str) -> str | None:
@@ -204,7 +213,7 @@ class Words:
         return format_date(value, format="long", locale=locale(self.language))
 
     def number(self, value: float) -> str:
-        """A number as this language writes it ("1,234.5", "1234,5")."""
+        """A number as this language writes it ("1,234.5", "1.234,5")."""
         return format_decimal(value, locale=locale(self.language))
 
 

@@ -133,7 +133,7 @@ def date_formatter(language: str | None = None) -> Callable[[dt.date], str]:
 
 
 def number_formatter(language: str | None = None) -> Callable[[float], str]:
-    """Numbers as readers of `language` (default: the one being spoken) write them ("1,234.5", "1234,5")."""
+    """Numbers as readers of `language` (default: the one being spoken) write them ("1,234.5", "1.234,5")."""
     return words(language).number if language else current().number
 
 
