@@ -410,6 +410,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for key, value in self.settings.config.items():
             config[key] = value
         config["nav"] = translated_nav(config.nav)
+        toc = config.mdx_configs.setdefault("toc", {})
+        if toc.get("permalink") and "permalink_title" not in toc:  # headings' link title, which screen readers read
+            toc["permalink_title"] = _("Permanent link")
         for key, value in self.settings.defaults.items():
             if not config.get(key):
                 config[key] = value
