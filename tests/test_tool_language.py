@@ -20,6 +20,9 @@ from generator.calendar import program_calendar
 from generator.forms import form_infos, load_form_definitions, render_form
 from generator.generated import generated_pages
 from generator.i18n import TOOL_LOCALE, check_catalog, speaking, tool_catalog
+from generator.matching.candidates import Person
+from generator.matching.outputs import Left, Pair, write_outputs
+from generator.matching.rules import conflict
 from generator.mkdocs_plugin import NAV_TITLES
 from generator.pages import form_links, milestone_views, template_environment
 from generator.program import load_program
@@ -56,12 +59,12 @@ def _translations() -> dict[str, str]:
 
 
 def _english_left(text: str) -> list[str]:
-    """The catalog's English phrases (runs of two words or more between placeholders) found in `text`."""
+    """The catalog's English phrases (runs of two words or more between placeholders and tags) found in `text`."""
     found = []
     for english in _translations():
         for part in PLACEHOLDER.split(english):
             part = part.strip(" ,.;:()")
-            if len(part.split()) >= 2 and part in text:
+            if len(re.findall(r"[A-Za-z]{2,}", re.sub(r"<[^>]*>", " ", part))) >= 2 and part in text:
                 found.append(part)
     return found
 
@@ -227,3 +230,35 @@ def test_the_evaluation_report_speaks_spanish_with_its_numbers() -> None:
     assert '<td class="n">1.234</td>' in page and '<td class="n">oculto</td>' in page
     assert "Bien: 7 (58\N{NO-BREAK SPACE}%)." in page and "Respuestas a: ¿Cómo fue?" in page
     assert _english_left(page) == []
+
+
+def test_the_match_review_speaks_spanish_and_its_csv_files_keep_their_data(tmp_path) -> None:
+    ana = Person("Ana Ruiz", "ana@example.gov", "Luis Paz", "luis@example.gov", frozenset(), {}, "ana.pdf")
+    luis = Person("Luis Paz", "luis@example.gov", "", "", frozenset(), {}, "luis.pdf", capacity=3)
+    context = {
+        "program_name": "Puentes",
+        "minimum": 1.5,
+        "weights": [("about.style", "Estilo", 2.5, False)],
+        "mentee_count": 1,
+        "mentor_count": 1,
+        "unmatched_count": 1,
+    }
+    with speaking("es"):
+        why = conflict(ana, luis)
+        pairs = [Pair(ana, luis, 3.25, [], locked=True)]
+        write_outputs(tmp_path, pairs, [Left("mentee", ana, why), Left("mentor", luis, "2 de 3")], [], context)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="es">' in page and "<h1>Parejas de mentoría propuestas</h1>" in page
+    assert "Puentes: 1 pareja propuesta a partir de 1 solicitudes de aprendices y 1 de mentores;" in page
+    assert "1 aprendiz sin mentor." in page and "al menos 1,5:" in page and "más 2,5 por dar la misma respuesta" in page
+    assert (
+        '<td class="score">3,25</td>' in page and "<td>la persona mentora supervisa a la persona aprendiz</td>" in page
+    )
+    assert "<td>Aprendiz</td>" in page and "<td>Mentor</td>" in page
+    assert _english_left(page) == []
+    matches = (tmp_path / "matches.csv").read_text(encoding="utf-8").splitlines()
+    assert matches[0].endswith(",score,reasons") and matches[1].endswith(
+        ",3.25,pareja fijada por la coordinación del programa"
+    )
+    unmatched = (tmp_path / "unmatched.csv").read_text(encoding="utf-8").splitlines()
+    assert unmatched[0] == "role,name,email,source_file,reason" and unmatched[1].startswith("mentee,Ana Ruiz,")
