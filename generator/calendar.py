@@ -2,7 +2,7 @@
 
 UIDs hold the program year's start date, so next year's calendar adds its events beside this year's instead of
 moving them. DTSTAMP is the build date (SOURCE_DATE_EPOCH or the program start) but never in the future, so rebuilds
-give the same bytes.
+give the same bytes. Titles and descriptions are in the language being spoken (`generator.i18n.speaking`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event
 
 from .dates import stamp_datetime
+from .i18n import _
 from .model import Program
 from .pages import MilestoneView
 
@@ -34,20 +35,20 @@ def program_calendar(program: Program, milestones: list[MilestoneView]) -> bytes
     calendar = Calendar.new(
         prodid="-//mentoring-handbook//program calendar//EN",
         name=info.name,
-        description=f"Key dates of {info.name}, {info.agency}.",
+        description=_("Key dates of {name}, {agency}.").format(name=info.name, agency=info.agency),
         uid=f"calendar.{_uid_suffix(program)}",
     )
     stamp, suffix = stamp_datetime(program), _uid_suffix(program)
     timeline = f"{info.url.rstrip('/')}/timeline.html" if info.url else None
     events = [
-        ("program.start", "Program starts", program.schedule.start, ()),
+        ("program.start", _("Program starts"), program.schedule.start, ()),
         *((f"milestone.{m.id}", m.title, m.date, m.forms) for m in milestones),
-        ("program.end", "Program ends", program.end_date, ()),
+        ("program.end", _("Program ends"), program.end_date, ()),
     ]
     for uid, title, day, forms in sorted(events, key=lambda event: event[2]):
-        lines = [f"{title}, {info.name}."]
+        lines = [_("{event}, {program}.").format(event=title, program=info.name)]
         if forms:
-            lines.append("Forms: " + ", ".join(form.title for form in forms) + ".")
+            lines.append(_("Forms: {forms}.").format(forms=", ".join(form.title for form in forms)))
         if timeline:
             lines.append(timeline)
         event = Event.new(

@@ -168,7 +168,7 @@ def forms(program_file: Path, out_dir: Path, language: str | None) -> None:
     A PDF already there is replaced only if an earlier `handbook forms` wrote it and it is unchanged since.
     """
     from .forms import render_forms
-    from .i18n import no_such_language
+    from .i18n import no_such_language, speaking
     from .output import OutputError, write_forms
     from .program import load_program
     from .sources import Sources
@@ -184,7 +184,8 @@ def forms(program_file: Path, out_dir: Path, language: str | None) -> None:
             raise click.BadParameter(no_such_language(language, languages), param_hint="--language")
         program = load_program(sources, language)
         sources = sources.speaking(language, tuple(languages))
-    pdfs = render_forms(program, sources)
+    with speaking(program.program.language):  # the forms' words, dates and numbers in their language
+        pdfs = render_forms(program, sources)
     try:
         written = write_forms(out_dir, pdfs)
     except OutputError as exc:

@@ -13,12 +13,13 @@ from typing import Any
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
+from .i18n import speaking
 from .mkdocs_plugin import (
     THEME_DIR,
     MaterialSettings,
     apply_palette,
     material_settings,
-    page_titles_nav,
+    translated_nav,
     with_polyfills,
 )
 from .output import check_output, replacing
@@ -101,9 +102,9 @@ def _export_language(site: RenderedSite, raw: dict[str, Any], source_dir: Path, 
     config, custom_dir = export_config(raw, settings, source_dir)
     if folder:
         config["site_dir"] = f"../site/{folder}"
-        config["nav"] = page_titles_nav(config.get("nav"))
-        if not config["nav"]:
-            del config["nav"]
+    if config.get("nav"):
+        with speaking(site.facts.language):
+            config["nav"] = translated_nav(config["nav"], own_titles=not folder)
     for path, content in {**site.files, **settings.files}.items():
         written = target / DOCS / path
         written.parent.mkdir(parents=True, exist_ok=True)

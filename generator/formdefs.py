@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from .formtext import NOT_TEXT, FormWords, form_words, translate
 from .hints import undefined_message
-from .i18n import locale
+from .i18n import locale, words
 from .ids import SLUG_MAX, key_clashes, slug
 from .model import Item, Program, RatingLevel, Whole
 from .problems import InputError, Problem
@@ -437,7 +437,13 @@ def _month(context: jinja2.runtime.Context, value: Any) -> str:
     return format_skeleton("yMMMM", value, locale=locale(context["program"].language))
 
 
-_ENV.filters.update(date=_long_date, month=_month)
+@jinja2.pass_context
+def _number(context: jinja2.runtime.Context, value: Any) -> str:
+    """`{{ hours | number }}`: a number as the form's language writes it (4.5; 4,5)."""
+    return words(context["program"].language).number(value)
+
+
+_ENV.filters.update(date=_long_date, month=_month, number=_number)
 
 
 def template_context(program: Program) -> dict[str, Any]:

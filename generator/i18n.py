@@ -12,19 +12,22 @@ Code marks a word with `_()` (translated now, in the language being spoken) or `
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import gettext
 import io
 import re
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import format_decimal
 from babel.support import Translations
 
 from .problems import Problem
@@ -35,8 +38,9 @@ TOOL_DOMAIN = "handbook"
 FORMS_DOMAIN = "forms"
 TOOL_LOCALE = Path(__file__).resolve().parent / "locale"
 """The tool's own catalogs: handbook.pot and <lang>/LC_MESSAGES/handbook.po."""
-_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_.]*\}|\{\{.*?\}\}|\{%.*?%\}")
-"""What a translation must keep exactly: str.format fields ({page}) and Jinja placeholders ({{ program.name }})."""
+_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_.]*\}|\{\{.*?\}\}|\{%.*?%\}|%\([A-Za-z_][A-Za-z0-9_]*\)[sd]")
+"""What a translation must keep exactly: str.format fields ({page}), Jinja placeholders ({{ program.name }}) and
+the %(name)s fields of a template's {% trans %} block."""
 
 
 def base_language(tag: str) -> str:
@@ -81,8 +85,10 @@ class CatalogFile:
     messages: dict[str, str]
     """msgid -> msgstr, only entries translated and not marked fuzzy."""
     lines: dict[str, int]
-    """msgid -> line of its entry, translated or not."""
+    """msgid -> line of its entry, translated or not; a plural entry (ngettext) by its singular msgid."""
     catalog: Catalog
+    plurals: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    """singular msgid -> (plural msgid, every form of its msgstr), only plural entries complete and not fuzzy."""
 
 
 def read_catalog(path: Path, display: str) -> tuple[CatalogFile | None, list[Problem]]:
@@ -95,14 +101,21 @@ def read_catalog(path: Path, display: str) -> tuple[CatalogFile | None, list[Pro
     except (OSError, PoFileError, ValueError, UnicodeDecodeError) as exc:
         line = exc.lineno + 1 if isinstance(exc, PoFileError) else 1  # Babel counts lines from 0
         return None, [Problem(display, line, 1, "", f"cannot read this catalog: {exc}; fix it with a .po editor")]
-    messages, lines = {}, {}
+    messages, lines, plurals = {}, {}, {}
     for message in catalog:
-        if not message.id or not isinstance(message.id, str):
+        if not message.id:
             continue
-        lines[message.id] = message.lineno
-        if isinstance(message.string, str) and message.string and not message.fuzzy:
-            messages[message.id] = message.string
-    return CatalogFile(path, messages, lines, catalog), []
+        if isinstance(message.id, str):
+            lines[message.id] = message.lineno
+            if isinstance(message.string, str) and message.string and not message.fuzzy:
+                messages[message.id] = message.string
+            continue
+        singular = message.id[0]
+        lines[singular] = message.lineno
+        forms = tuple(message.string) if isinstance(message.string, (list, tuple)) else (message.string,)
+        if forms and all(isinstance(form, str) and form for form in forms) and not message.fuzzy:
+            plurals[singular] = (message.id[1], forms)
+    return CatalogFile(path, messages, lines, catalog, plurals), []
 
 
 def placeholder_problem(msgid: str, msgstr: str) -> str | None:
@@ -137,7 +150,7 @@ def tool_catalog(language: str) -> tuple[gettext.NullTranslations, tuple[Problem
         return gettext.NullTranslations(), ()
     path = catalog_path(TOOL_LOCALE, language, TOOL_DOMAIN)
     template = TOOL_LOCALE / f"{TOOL_DOMAIN}.pot"
-    found, problems = read_catalog(path, _display(path))
+    found, problems = check_catalog(path, template, language)
     if found is None:
         if not problems:
             name = locale(language).english_name or language
@@ -148,6 +161,15 @@ def tool_catalog(language: str) -> tuple[gettext.NullTranslations, tuple[Problem
             )
             problems = [Problem(_display(template), 1, 1, "", message)]
         return gettext.NullTranslations(), tuple(problems)
+    return _compiled(found.catalog), tuple(problems)
+
+
+def check_catalog(path: Path, template: Path, language: str) -> tuple[CatalogFile | None, list[Problem]]:
+    """A translation read, and each entry of its template it lacks, leaves fuzzy or empty, or whose placeholders it
+    breaks: located at the entry in the translation, or in the template when the translation has none."""
+    found, problems = read_catalog(path, _display(path))
+    if found is None:
+        return None, problems
     wanted, _ = read_catalog(template, _display(template))
     for msgid in wanted.lines if wanted else ():
         problem = _entry_problem(found, msgid, language)
@@ -155,15 +177,20 @@ def tool_catalog(language: str) -> tuple[gettext.NullTranslations, tuple[Problem
             line = found.lines.get(msgid)
             where = (_display(path), line) if line else (_display(template), wanted.lines[msgid] if wanted else 1)
             problems.append(Problem(where[0], where[1], 1, "", problem))
-    return _compiled(found.catalog), tuple(problems)
+    return found, problems
 
 
 def _entry_problem(found: CatalogFile, msgid: str, language: str) -> str | None:
     name = locale(language).english_name or language
-    if msgid not in found.messages:
-        state = "is marked fuzzy" if msgid in found.lines else "is missing"
+    if msgid in found.plurals:  # each plural form keeps the placeholders of the English plural
+        plural, forms = found.plurals[msgid]
+        problem = next(filter(None, (placeholder_problem(plural, form) for form in forms)), None)
+    elif msgid in found.messages:
+        problem = placeholder_problem(msgid, found.messages[msgid])
+    else:
+        entry = found.catalog.get(msgid)
+        state = "is missing" if entry is None else "is marked fuzzy" if entry.fuzzy else "is empty or incomplete"
         return f"the {name} translation of '{_short(msgid)}' {state}; translate it (and clear the fuzzy mark)"
-    problem = placeholder_problem(msgid, found.messages[msgid])
     return f"'{_short(msgid)}': {problem}" if problem else None
 
 
@@ -184,6 +211,14 @@ class Words:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.translations.ngettext(singular, plural, n)
+
+    def date(self, value: dt.date) -> str:
+        """A date as the site writes it: long, in this language ("February 1, 2027", "1 de febrero de 2027")."""
+        return format_date(value, format="long", locale=locale(self.language))
+
+    def number(self, value: float) -> str:
+        """A number as this language writes it ("1,234.5", "1.234,5")."""
+        return format_decimal(value, locale=locale(self.language))
 
 
 def words(language: str) -> Words:

@@ -33,7 +33,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .dates import epoch_problem, pinned_build_date
-from .i18n import language_name, no_such_language
+from .i18n import N_, _, language_name, no_such_language, speaking
 from .problems import InputError
 from .site import RenderedSite, SiteFacts, render_site, watched_paths
 from .sources import Sources
@@ -62,6 +62,43 @@ ERROR_PAGE = """<!doctype html>
 <p>Fix what is listed below and save: this page reloads by itself when the handbook builds again.</p>
 <pre>{}</pre></main></body></html>
 """
+
+NAV_TITLES = (
+    N_("Welcome"),
+    N_("For mentees"),
+    N_("For mentors"),
+    N_("For supervisors"),
+    N_("About mentoring"),
+    N_("Roles and responsibilities"),
+    N_("Eligibility and applying"),
+    N_("The mentoring journey"),
+    N_("Setting SMART goals"),
+    N_("Running good sessions"),
+    N_("Evaluation"),
+    N_("For coordinators"),
+    N_("Glossary"),
+    N_("Forms"),
+    N_("Timeline"),
+)
+"""The shipped mkdocs.yml's navigation titles, marked for the handbook catalog (tests keep the two in step)."""
+
+
+def translated_nav(nav: Any, *, own_titles: bool = True) -> Any:
+    """mkdocs.yml's `nav` in the language being spoken: the titles the catalog has are translated, and a
+    coordinator's own are kept as written (`own_titles`) or, on another language's site, give way to the page's
+    first heading, which is in that language."""
+    if isinstance(nav, list):
+        return [translated_nav(item, own_titles=own_titles) for item in nav]
+    if isinstance(nav, dict) and len(nav) == 1:
+        ((title, value),) = nav.items()
+        if not isinstance(title, str) or not title:
+            return nav
+        translated = _(title)
+        page = isinstance(value, str) and not value.startswith(("http:", "https:", "mailto:"))
+        if page and translated == title and not own_titles:
+            return value
+        return {translated: translated_nav(value, own_titles=own_titles)}
+    return nav
 
 
 @dataclass(frozen=True)
@@ -338,19 +375,6 @@ def alternates(facts: SiteFacts) -> list[dict[str, str]]:
     ]
 
 
-def page_titles_nav(nav: Any) -> Any:
-    """mkdocs.yml's nav with each page's title left to the page itself (its first heading), as a translated site
-    needs: the titles written in mkdocs.yml are the default language's."""
-    if isinstance(nav, list):
-        return [page_titles_nav(entry) for entry in nav]
-    if isinstance(nav, dict) and len(nav) == 1:
-        ((title, value),) = nav.items()
-        if isinstance(value, str) and not value.startswith(("http:", "https:", "mailto:")):
-            return value
-        return {title: page_titles_nav(value)}
-    return nav
-
-
 def with_polyfills(extra: Any, polyfills: list[str]) -> dict[str, Any]:
     """mkdocs.yml's `extra` with our polyfills added, so the offline plugin finds its shim and adds none of its own."""
     extra = dict(extra) if isinstance(extra, dict) else {}
@@ -426,6 +450,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._build_date.enter_context(pinned_build_date(site.facts.epoch))
         for key, value in self.settings.config.items():
             config[key] = value
+        with speaking(site.facts.language):
+            config["nav"] = translated_nav(config.nav, own_titles=not site.folder)
+            toc = config.mdx_configs.setdefault("toc", {})
+            if toc.get("permalink") and "permalink_title" not in toc:  # headings' link title, read by screen readers
+                toc["permalink_title"] = _("Permanent link")
         for key, value in self.settings.defaults.items():
             if not config.get(key):
                 config[key] = value
@@ -433,8 +462,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             config.theme[key] = apply_palette(config.theme.get(key), value) if key == "palette" else value
         if self.settings.alternate:
             config.extra["alternate"] = self.settings.alternate
-        if site.folder:
-            config.nav = page_titles_nav(config.nav)
         config.extra_css.extend(css for css in self.settings.extra_css if css not in config.extra_css)
         scripts = {str(js) for js in config.extra_javascript}
         config.extra_javascript.extend(js for js in self.settings.extra_javascript if js not in scripts)

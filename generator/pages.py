@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import re
 import traceback
 from collections.abc import Callable
@@ -18,14 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
 from .forms import FormInfo, form_infos
 from .hints import undefined_message
+from .i18n import current, words
 from .model import Address, Program
 from .problems import InputError, Problem
 from .sources import Sources
@@ -128,21 +126,15 @@ class TextTemplate(jinja2.Template):
         return super().render(TextContext.of(dict(*args, **kwargs)))
 
 
-@functools.lru_cache(maxsize=16)
-def _locale(language: str) -> Locale:
-    """Babel's locale for a BCP 47 tag, falling back to its language subtag, then English."""
-    for tag in (language, language.split("-")[0]):
-        try:
-            return Locale.parse(tag, sep="-")
-        except (ValueError, UnknownLocaleError):
-            continue
-    return Locale("en")
+def date_formatter(language: str | None = None) -> Callable[[dt.date], str]:
+    """Long dates as readers of `language` (default: the one being spoken) write them ("February 15, 2027",
+    "15 de febrero de 2027")."""
+    return words(language).date if language else current().date
 
 
-def date_formatter(language: str) -> Callable[[dt.date], str]:
-    """Long dates as readers of `language` write them ("February 15, 2027", "15 février 2027")."""
-    locale = _locale(language)
-    return lambda value: format_date(value, format="long", locale=locale)
+def number_formatter(language: str | None = None) -> Callable[[float], str]:
+    """Numbers as readers of `language` (default: the one being spoken) write them ("1,234.5", "1.234,5")."""
+    return words(language).number if language else current().number
 
 
 def form_links(infos: list[FormInfo]) -> list[FormLink]:
@@ -152,7 +144,7 @@ def form_links(infos: list[FormInfo]) -> list[FormLink]:
 def milestone_views(program: Program, forms: list[FormLink]) -> list[MilestoneView]:
     """Milestones in date order, each with the enabled forms used at it."""
     by_id = {form.id: form for form in forms}
-    fmt = date_formatter(program.program.language)
+    fmt = date_formatter()
     views = []
     days = WorkingDays.of(program) if program.schedule.move_to_working_day else None
     for milestone in sorted(program.schedule.milestones, key=lambda m: m.offset_days):
@@ -167,7 +159,7 @@ def page_context(program: Program, forms: list[FormLink]) -> dict[str, Any]:
     milestones = milestone_views(program, forms)
     milestones_by_id = {m.id: m for m in milestones}
     forms_by_id = {form.id: form for form in forms}
-    fmt = date_formatter(program.program.language)
+    fmt = date_formatter()
     return {
         "program": program.program,
         "schedule": program.schedule,
@@ -191,8 +183,9 @@ Texts = dict[str, tuple[str, str]]
 """Page templates by content/ path: their text and the file name errors are located in."""
 
 
-def template_environment(language: str, texts: Texts | None = None) -> jinja2.Environment:
-    """Jinja for Markdown: sandboxed, strict, values escaped as text, `date` filter in the program's language.
+def template_environment(language: str | None = None, texts: Texts | None = None) -> jinja2.Environment:
+    """Jinja for Markdown: sandboxed, strict, values escaped as text, the tool's words (`{% trans %}`, `_()`) and
+    the `date` and `number` filters in `language` (default: the one being spoken).
 
     Jinja's own autoescape is off: it escapes for HTML only, and its filters (join, replace, format) return text
     they mark safe, which would let Markdown through; `TextTemplate` escapes the values themselves instead.
@@ -210,9 +203,14 @@ def template_environment(language: str, texts: Texts | None = None) -> jinja2.En
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
     env.template_class = TextTemplate
-    env.filters["date"] = date_formatter(language)
+    spoken = language or current().language
+    env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: a message is one line, however wrapped
+    env.install_gettext_translations(words(spoken).translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["date"] = date_formatter(spoken)
+    env.filters["number"] = number_formatter(spoken)
     return env
 
 
@@ -339,9 +337,9 @@ def render_pages(program: Program, sources: Sources, forms: list[FormLink] | Non
     """Every content page rendered to Markdown, or InputError naming each failing page's file and line."""
     if forms is None:
         forms = form_links(form_infos(program, sources))
-    problems, broken, texts = page_problems(sources, program.program.language)
+    problems, broken, texts = page_problems(sources, current().language)
     context = TextContext.of(page_context(program, forms))
-    env = template_environment(program.program.language, texts)
+    env = template_environment(current().language, texts)
     names = list(context)
     rendered: dict[str, str] = {}
     for name, (_, filename) in texts.items():

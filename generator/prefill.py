@@ -1,7 +1,7 @@
 """`handbook fill`: one pre-filled PDF per checked CSV row, rendered in worker processes, written without clobbering.
 
-Each row is rendered by the same renderer as the blank form, with its values bound in, so the file
-is as deterministic as the blank one. Rows are independent, so they spread over a process pool;
+Each row is rendered by the same renderer as the blank form, with its values bound in and in the program's
+language, so the file is as deterministic as the blank one. Rows are independent, so they spread over a process pool;
 each worker loads the program and the form once. A file is only ever created, never replaced: an
 existing file with the same bytes (a re-run) is left as it is, one with other bytes fails its row.
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 from .filling import Row, read_sheet
 from .formdefs import FormDef
 from .forms import load_form_definitions, render_form
+from .i18n import speaking
 from .model import Program
 from .program import load_program
 from .sources import Sources
@@ -92,7 +93,9 @@ class _Filler:
     def __call__(self, row: Row) -> Outcome:
         path = self.out / row.file_name
         try:
-            status = write_new(path, render_form(self.program, self.form, self.sources, row.values))
+            with speaking(self.program.program.language):
+                pdf = render_form(self.program, self.form, self.sources, row.values)
+            status = write_new(path, pdf)
         except FileExistsError:
             return Outcome(row.line, "failed", f"{path} exists with other content; it was not replaced")
         except OSError as exc:
@@ -111,7 +114,9 @@ def _start_worker(program_file: Path, form_id: str, out: Path) -> None:
     global _worker
     sources = Sources(program_file)
     program = load_program(sources)
-    _worker = _Filler(program, load_form_definitions(program, sources)[form_id], sources, out)
+    with speaking(program.program.language):
+        form = load_form_definitions(program, sources)[form_id]
+    _worker = _Filler(program, form, sources, out)
 
 
 def _fill_in_worker(row: Row) -> Outcome:
@@ -123,7 +128,8 @@ def fill(csv_file: Path, form_id: str, program_file: Path, out: Path, workers: i
     """Fill one PDF per good row of the CSV into out/; InputError when the program, forms or CSV are unusable."""
     sources = Sources(program_file)
     program = load_program(sources)
-    forms = load_form_definitions(program, sources)
+    with speaking(program.program.language):
+        forms = load_form_definitions(program, sources)
     if form_id not in forms:
         close = difflib.get_close_matches(form_id, list(forms), n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'? " if close else ""

@@ -1,4 +1,4 @@
-"""Page rendering without MkDocs: the template context, dates in the program's language, errors at file:line."""
+"""Page rendering without MkDocs: the template context, dates in the language spoken, errors at file:line."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 
 from generator.calendar import program_calendar
+from generator.i18n import speaking
 from generator.mkdocs_plugin import COLOR_CSS, material_language, material_settings
 from generator.pages import FormLink, date_formatter, milestone_views, page_context, render_pages
 from generator.problems import InputError
@@ -49,9 +50,10 @@ def test_context_gives_dates_forms_and_lookups(program_copy) -> None:
     assert (context["start_date_text"], context["end_date_text"]) == ("February 1, 2027", "January 31, 2028")
 
 
-def test_dates_follow_the_program_language(program_copy) -> None:
+def test_dates_follow_the_language_spoken(program_copy) -> None:
     program, _ = _program(program_copy, ("language: en", "language: fr-CA"))
-    assert milestone_views(program, [])[1].date_text == "15 février 2027"
+    with speaking(program.program.language):
+        assert milestone_views(program, [])[1].date_text == "15 février 2027"
     assert date_formatter("xx-YY")(dt.date(2027, 2, 15)) == "February 15, 2027"  # unknown: English, not a crash
 
 

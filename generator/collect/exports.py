@@ -1,5 +1,8 @@
 """CSV and XLSX exports of the records store, a codebook, and the list of problems.
 
+Column names are the fields' stable names, the same in every language; the labels a person reads (the XLSX files'
+second header row, the codebook's allowed values) are in the language being spoken.
+
 Every cell a participant could have typed is neutralised against formula injection: a value that
 starts with =, +, -, @, a tab, a carriage return or NUL gets a leading apostrophe, so a spreadsheet
 shows it as text instead of running it. Files are replaced atomically: a reader of records/ never
@@ -17,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..formdefs import Entry, FormDef
+from ..i18n import _
 from .store import Store
 
 FIRST = ("source_file", "sha256", "form_version", "collected_at", "latest")
@@ -34,13 +38,15 @@ def neutralise(value: str) -> str:
 
 
 def _allowed(entry: Entry) -> str:
+    """What a column may hold, for the codebook, in the language being spoken."""
     if entry.kind == "checkbox":
-        return "1 = ticked; blank = not ticked"
+        return _("1 = ticked; blank = not ticked")
     if entry.kind == "rating":
-        return "; ".join(f"{n} = {label}" for n, (_, label) in enumerate(entry.options, 1)) + "; blank = not rated"
+        levels = "; ".join(f"{n} = {label}" for n, (_id, label) in enumerate(entry.options, 1))
+        return levels + "; " + _("blank = not rated")
     if entry.kind == "choice":
-        return "; ".join(f"{option} = {label}" for option, label in entry.options) + "; blank = not chosen"
-    return "any text" if entry.kind != "date" else "a date as written by the participant"
+        return "; ".join(f"{option} = {label}" for option, label in entry.options) + "; " + _("blank = not chosen")
+    return _("any text") if entry.kind != "date" else _("a date as written by the participant")
 
 
 def _names(forms: dict[str, FormDef]) -> list[str]:
@@ -109,7 +115,7 @@ def write_exports(store: Store, forms: dict[str, FormDef], out: Path) -> list[Pa
         if stale.name.startswith(ours):
             stale.unlink(missing_ok=True)
     written = []
-    labels = ["Source file", "SHA-256", "Form version", "Collected at", "Latest from this person"]
+    labels = [_("Source file"), "SHA-256", _("Form version"), _("Collected at"), _("Latest from this person")]
     for form in forms.values():
         rows = form_rows(store, form)
         entries = form.entries()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..forms import load_form_definitions, render_form
+from ..i18n import speaking
 from ..identity import Identity
 from ..model import Program
 from ..program import load_program
@@ -184,7 +185,8 @@ def collect(
                 summary.problems.append((copy.shown, refused[copy.sha256]))
             else:
                 summary.already += 1
-        summary.written = write_exports(store, forms, out)
+        with speaking(program.program.language):  # the exports' labels, in the program's language
+            summary.written = write_exports(store, forms, out)
     finally:
         store.close()
     return summary

@@ -1,7 +1,8 @@
 """What `handbook match` writes: matches.csv, unmatched.csv and an offline review page.
 
 Every value comes from a returned PDF and is untrusted: CSV cells are neutralised against formulas,
-and the page is rendered with autoescaping, inline styles and no external assets.
+and the page is rendered with autoescaping, inline styles and no external assets. Words (the page, the reasons)
+are in the language being spoken; the CSV files' column names and roles are data and stay as they are.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import jinja2
 
 from ..collect.exports import csv_bytes, write_atomically
 from ..formdefs import FormDef
+from ..i18n import _, current
 from .candidates import Person
 
 AGREEMENTS = ("mentoring-agreement", "confidentiality-agreement")
@@ -56,11 +58,12 @@ def fill_columns(forms: dict[str, FormDef]) -> list[str]:
 
 
 def score_text(score: float) -> str:
+    """A score as the CSV files hold it: a plain number, whatever the language."""
     return f"{score:g}"
 
 
 def why(pair: Pair) -> str:
-    return "; ".join((["locked by the coordinator"] if pair.locked else []) + pair.reasons)
+    return "; ".join(([_("locked by the coordinator")] if pair.locked else []) + pair.reasons)
 
 
 def _matches(pairs: list[Pair], columns: list[str]) -> bytes:
@@ -84,9 +87,13 @@ def _page(pairs: list[Pair], left: list[Left], context: dict[str, object]) -> by
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    environment.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts the template's messages
+    environment.install_gettext_translations(current().translations, newstyle=True)  # type: ignore[attr-defined]
+    environment.filters["number"] = current().number
     template = environment.get_template("review.html.j2")
-    html = template.render(pairs=pairs, left=left, why=why, score_text=score_text, **context)
+    html = template.render(pairs=pairs, left=left, why=why, language=current().language, **context)
     return html.encode("utf-8")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import _
 from .candidates import Person, normalised
 
 
@@ -17,15 +18,15 @@ def _same(a: str, b: str) -> bool:
 
 
 def conflict(mentee: Person, mentor: Person) -> str | None:
-    """Why this mentor may never mentor this mentee, in plain words; None when they may."""
+    """Why this mentor may never mentor this mentee, in plain words of the language spoken; None when they may."""
     if _same(mentee.email, mentor.email):
-        return "the same person applied as mentor and as mentee"
+        return _("the same person applied as mentor and as mentee")
     if _same(mentor.email, mentee.supervisor_email) or _same(mentor.name, mentee.supervisor):
-        return "the mentor is the mentee's supervisor"
+        return _("the mentor is the mentee's supervisor")
     if _same(mentee.email, mentor.supervisor_email) or _same(mentee.name, mentor.supervisor):
-        return "the mentee is the mentor's supervisor"
+        return _("the mentee is the mentor's supervisor")
     if _same(mentee.supervisor_email, mentor.supervisor_email) or _same(mentee.supervisor, mentor.supervisor):
-        return "they share a supervisor"
+        return _("they share a supervisor")
     return None
 
 

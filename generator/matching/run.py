@@ -14,6 +14,7 @@ import numpy as np
 from ..collect.run import DATABASE
 from ..formdefs import FormDef
 from ..forms import load_form_definitions
+from ..i18n import _, current, speaking
 from ..model import Program
 from ..problems import InputError, Problem
 from ..program import load_program
@@ -21,7 +22,7 @@ from ..sources import Sources
 from ..yamlsource import parse_yaml
 from .assign import RESOLUTION, assign
 from .candidates import MENTEE_FORM, MENTOR_FORM, Applications, Person, read_applications
-from .outputs import Left, Pair, fill_columns, score_text, write_outputs
+from .outputs import Left, Pair, fill_columns, write_outputs
 from .overrides import read_overrides, write_template
 from .rules import allowed as allowed_pairs
 from .rules import conflict
@@ -46,7 +47,9 @@ class Result:
 
 def _names(people: list[Person], limit: int = 3) -> str:
     shown = ", ".join(p.shown for p in people[:limit])
-    return shown + (f" and {len(people) - limit} more" if len(people) > limit else "")
+    if len(people) <= limit:
+        return shown
+    return _("{names} and {count} more").format(names=shown, count=len(people) - limit)
 
 
 def _why_unmatched(
@@ -55,28 +58,34 @@ def _why_unmatched(
     """The plainest true reason a mentee has no mentor."""
     mentee, mentors = apps.mentees[i], apps.mentors
     if not mentors:
-        return "no mentor applications have been collected"
+        return _("no mentor applications have been collected")
     suitable = [mentors[j] for j in np.flatnonzero(usable[i])]
     if suitable:
-        return f"every suitable mentor is full: {_names(suitable)}"
+        return _("every suitable mentor is full: {mentors}").format(mentors=_names(suitable))
     ruled: dict[str, int] = {}
     open_ = []
     for j, mentor in enumerate(mentors):
-        reason = "forbidden by the coordinator" if (i, j) in forbidden else conflict(mentee, mentor)
+        reason = _("forbidden by the coordinator") if (i, j) in forbidden else conflict(mentee, mentor)
         if reason:
             ruled[reason] = ruled.get(reason, 0) + 1
         else:
             open_.append(j)
     excluded = "; ".join(f"{reason} ({n})" for reason, n in sorted(ruled.items()))
     if not open_:
-        return f"only mentors the rules exclude: {excluded}"
+        return _("only mentors the rules exclude: {excluded}").format(excluded=excluded)
     best = max(open_, key=lambda j: (score[i, j], -j))
-    hint = " (the mentee ticked no skills to develop)" if not mentee.skills else ""
-    return (
-        f"no mentor reaches the minimum score of {score_text(minimum)}{hint};"
-        f" the best, {mentors[best].shown}, scores {score_text(round(float(score[i, best]), 3))}"
-        + (f"; excluded by the rules: {excluded}" if excluded else "")
+    number = current().number
+    if mentee.skills:
+        text = _("no mentor reaches the minimum score of {minimum}; the best, {mentor}, scores {score}")
+    else:
+        text = _(
+            "no mentor reaches the minimum score of {minimum} (the mentee ticked no skills to develop); the best, "
+            "{mentor}, scores {score}"
+        )
+    text = text.format(
+        minimum=number(minimum), mentor=mentors[best].shown, score=number(round(float(score[i, best]), 3))
     )
+    return text + (_("; excluded by the rules: {excluded}").format(excluded=excluded) if excluded else "")
 
 
 def weight_problems(sources: Sources, program: Program, forms: dict[str, FormDef]) -> list[Problem]:
@@ -101,7 +110,7 @@ def match(program_file: Path, records: Path, out: Path) -> Result:
     problems = weight_problems(sources, program, forms)
     if problems:
         raise InputError(problems)
-    score_with, _ = scorer(program, forms)
+    score_with, _problems = scorer(program, forms)
     database = records / DATABASE
     if not database.is_file():
         raise MatchError(f"no records store at {database}; run `handbook collect INBOX -o {records}` first")
@@ -112,19 +121,19 @@ def match(program_file: Path, records: Path, out: Path) -> Result:
     overrides, problems = read_overrides(out / OVERRIDES, str(out / OVERRIDES), apps.mentees, apps.mentors)
     if problems:
         raise InputError(problems)
-    result = propose(score_with, apps, overrides.locks, overrides.forbidden, program.matching.minimum_score)
-    result.template_written = template_written
-    weights = [(w.name, w.label, f"{w.weight:g}", w.is_checklist) for w in score_with.weighted]
-    context = {
-        "language": program.program.language,
-        "program_name": program.program.name,
-        "minimum": score_text(program.matching.minimum_score),
-        "weights": weights,
-        "mentee_count": result.mentees,
-        "mentor_count": result.mentors,
-        "unmatched_count": sum(1 for x in result.left if x.role == "mentee"),
-    }
-    result.written = write_outputs(out, result.pairs, result.left, fill_columns(forms), context)
+    with speaking(program.program.language):  # the reasons and the review page, in the program's language
+        result = propose(score_with, apps, overrides.locks, overrides.forbidden, program.matching.minimum_score)
+        result.template_written = template_written
+        weights = [(w.name, w.label, w.weight, w.is_checklist) for w in score_with.weighted]
+        context = {
+            "program_name": program.program.name,
+            "minimum": program.matching.minimum_score,
+            "weights": weights,
+            "mentee_count": result.mentees,
+            "mentor_count": result.mentors,
+            "unmatched_count": sum(1 for x in result.left if x.role == "mentee"),
+        }
+        result.written = write_outputs(out, result.pairs, result.left, fill_columns(forms), context)
     return result
 
 
@@ -160,13 +169,14 @@ def propose(
         if i not in partner
     ]
     taken = np.bincount(np.array(list(partner.values()), dtype=np.int64), minlength=len(mentors))
+    for j, mentor in enumerate(mentors):
+        free = mentor.capacity - int(taken[j])
+        if free > 0:
+            # TRANSLATORS: a mentor's places for mentees still free in the proposed pairs.
+            places = _("{free} of {places} places free").format(free=free, places=mentor.capacity)
+            left.append(Left("mentor", mentor, places))
     left += [
-        Left("mentor", mentor, f"{mentor.capacity - taken[j]} of {mentor.capacity} places free")
-        for j, mentor in enumerate(mentors)
-        if taken[j] < mentor.capacity
-    ]
-    left += [
-        Left(role, person, "the application gives no e-mail address, so it cannot be matched")
+        Left(role, person, _("the application gives no e-mail address, so it cannot be matched"))
         for role, person in apps.anonymous
     ]
     return Result(pairs, left, len(mentees), len(mentors), template_written=False)

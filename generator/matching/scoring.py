@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..formdefs import FormDef
+from ..i18n import _, current, ngettext
 from ..model import Program
 from .candidates import MENTEE_FORM, MENTOR_FORM, WANTED, Person, checklist, normalised
 
@@ -106,7 +107,8 @@ def scores(score: Scorer, mentees: list[Person], mentors: list[Person]) -> np.nd
 
 
 def _points(weight: float) -> str:
-    return f"{weight:+g}".replace("-", "\N{MINUS SIGN}")
+    """A weight with its sign, as the language spoken writes the number: +2, \N{MINUS SIGN}0.5."""
+    return ("+" if weight >= 0 else "\N{MINUS SIGN}") + current().number(abs(weight))
 
 
 def reasons(score: Scorer, mentee: Person, mentor: Person) -> list[str]:
@@ -114,11 +116,19 @@ def reasons(score: Scorer, mentee: Person, mentor: Person) -> list[str]:
     shared = [label for key, label in score.skills.items() if key in mentee.skills and key in mentor.skills]
     wanted = len(mentee.skills)
     if not wanted:
-        out = ["the mentee ticked no skills to develop"]
+        out = [_("the mentee ticked no skills to develop")]
     elif shared:
-        out = [f"shares {len(shared)} of {wanted} skill{'s' if wanted > 1 else ''}: {', '.join(shared)}"]
+        text = ngettext(
+            "shares {shared} of {wanted} skill: {skills}", "shares {shared} of {wanted} skills: {skills}", wanted
+        )
+        out = [text.format(shared=len(shared), wanted=wanted, skills=", ".join(shared))]
     else:
-        out = [f"offers none of the {wanted} skill{'s' if wanted > 1 else ''} the mentee wants"]
+        text = ngettext(
+            "offers none of the {wanted} skill the mentee wants",
+            "offers none of the {wanted} skills the mentee wants",
+            wanted,
+        )
+        out = [text.format(wanted=wanted)]
     for field in score.weighted:
         if field.is_checklist:
             both = [
@@ -127,10 +137,12 @@ def reasons(score: Scorer, mentee: Person, mentor: Person) -> list[str]:
                 if mentee.answers.get(f"{field.name}.{key}") == "1" and mentor.answers.get(f"{field.name}.{key}") == "1"
             ]
             if both:
-                out.append(f"both ticked {', '.join(both)} for “{field.label}” ({_points(field.weight)})")
+                text = _("both ticked {options} for “{question}” ({points})")
+                out.append(text.format(options=", ".join(both), question=field.label, points=_points(field.weight)))
             continue
         value = mentee.answers.get(field.name, "")
         if value.strip() and normalised(value) == normalised(mentor.answers.get(field.name, "")):
             shown = field.options.get(value, value.strip())
-            out.append(f"same answer to “{field.label}”: {shown} ({_points(field.weight)})")
+            text = _("same answer to “{question}”: {answer} ({points})")
+            out.append(text.format(question=field.label, answer=shown, points=_points(field.weight)))
     return out

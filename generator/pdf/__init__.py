@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from ..dates import build_datetime
 from ..formdefs import FormDef
+from ..i18n import _
 from ..identity import Identity
 from ..model import Program
 from ..sources import Sources
@@ -27,7 +28,8 @@ def render_pdf(program: Program, form: FormDef, sources: Sources, values: Mappin
         title=form.title,
         author=info.agency,
         subject=f"{info.name}: {form.description}",
-        keywords=f"{form.id}, {info.short_name}, mentoring, form",
+        # TRANSLATORS: "mentoring" and "form" are search keywords of the PDF's document properties.
+        keywords=", ".join((form.id, info.short_name, _("mentoring"), _("form"))),
         language=info.language,
         date=build_datetime(program),
         identity=Identity(form.id, form.version, info.short_name, info.language),

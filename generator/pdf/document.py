@@ -29,6 +29,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from ..formdefs import FormDef
+from ..i18n import current
 from ..identity import FIELD as IDENTITY_FIELD
 from ..model import Program
 from . import styles as st
@@ -392,7 +393,7 @@ class _Decorator:
         canv.setFillColor(st.MUTED)
         page = WORDS["page"].format(page=doc.page) + " "
         room = stringWidth(WORDS["page"].format(page=999) + " 999", fonts.regular, _FOOTER_SIZE)
-        revision = WORDS["revision"].format(form=self.form.id, date=canv.meta.date.date().isoformat())  # type: ignore[attr-defined]
+        revision = WORDS["revision"].format(form=self.form.id, date=current().date(canv.meta.date.date()))  # type: ignore[attr-defined]
         revision_w = stringWidth(revision, fonts.regular, _FOOTER_SIZE)
         left_room = right - left - room - revision_w - 24
         footer = _fit(f"{info.name} · {self.form.title}", fonts.regular, _FOOTER_SIZE, left_room)

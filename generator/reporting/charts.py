@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from babel.numbers import format_percent
 from markupsafe import Markup, escape
 
+from ..i18n import current, locale
 from .suppression import Shown
 
 BARS = 360
@@ -31,9 +33,14 @@ FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-si
 
 
 def _words(value: Shown, hidden: str, total: int | None = None) -> str:
+    """A count, and its share of `total`, as the language being spoken writes them: "5 (42%)", "5 (42 %)"."""
     if value is None:
         return hidden
-    return f"{value} ({round(100 * value / total)}%)" if total else str(value)
+    count = current().number(value)
+    if not total:
+        return count
+    share = round(100 * value / total) / 100
+    return f"{count} ({format_percent(share, locale=locale(current().language))})"
 
 
 def describe(

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..collect.store import VERSION
 from ..dates import ENV, program_epoch
 from ..formdefs import Checklist, Entry, FormDef
+from ..i18n import N_, _
 from ..model import Program
 from .suppression import Shown, protect, visible
 
@@ -28,7 +29,9 @@ PROGRESS = ("midpoint-evaluation", "closure-evaluation")
 _NAME_FIELDS = {"name", "mentor", "mentee", "supervisor", "email", "supervisor_email"}
 """Last parts of field names that hold a person's name or address: redacted from written answers."""
 _EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}")
-REDACTED = "[name removed]"
+# TRANSLATORS: stands in a participant's written answer where a name or e-mail address was taken out.
+REDACTED = N_("[name removed]")
+"""What stands in a written answer for a name or an address, in the language being spoken."""
 
 
 class ReportError(Exception):
@@ -80,7 +83,6 @@ class Written:
 class Figures:
     program: str
     agency: str
-    language: str
     minimum_group: int
     date: dt.date
     """SOURCE_DATE_EPOCH, else when the newest record was collected: never the clock."""
@@ -228,7 +230,8 @@ def _names(db: sqlite3.Connection, forms: dict[str, FormDef]) -> re.Pattern[str]
 
 def redact(text: str, names: re.Pattern[str]) -> str:
     """A written answer without the participants' names or any e-mail address, in one pass."""
-    return names.sub(REDACTED, text)
+    shown = _(REDACTED)
+    return names.sub(lambda match: shown, text)
 
 
 def _free_text(
@@ -256,18 +259,18 @@ def compute(program: Program, forms: dict[str, FormDef], db: sqlite3.Connection,
     returned = {form_id: latest(db, form_id) for form_id in forms}
     steps: list[tuple[str, int]] = []
     for form_id, label in (
-        ("mentor-application", "Mentor applications received"),
-        ("mentee-application", "Mentee applications received"),
+        ("mentor-application", N_("Mentor applications received")),
+        ("mentee-application", N_("Mentee applications received")),
     ):
         if form_id in forms:
             steps.append((label, len(returned[form_id])))
     if matches is not None:
-        steps.append(("Pairs matched", count_matches(matches)))
+        steps.append((N_("Pairs matched"), count_matches(matches)))
     for form_id, label in (
-        ("mentoring-agreement", "Mentoring agreements returned"),
-        ("midpoint-evaluation", "Mid-point reviews returned"),
-        ("closure-evaluation", "Closure evaluations returned"),
-        ("mentor-evaluation", "Mentor evaluations returned"),
+        ("mentoring-agreement", N_("Mentoring agreements returned")),
+        ("midpoint-evaluation", N_("Mid-point reviews returned")),
+        ("closure-evaluation", N_("Closure evaluations returned")),
+        ("mentor-evaluation", N_("Mentor evaluations returned")),
     ):
         if form_id in forms:
             steps.append((label, len(returned[form_id])))
@@ -282,10 +285,9 @@ def compute(program: Program, forms: dict[str, FormDef], db: sqlite3.Connection,
     return Figures(
         program=program.program.name,
         agency=program.program.agency,
-        language=program.program.language,
         minimum_group=k,
         date=report_date(db, program),
-        funnel=[Step(label, visible(count, k)) for label, count in steps],
+        funnel=[Step(_(label), visible(count, k)) for label, count in steps],
         ratings=ratings,
         progress=_progress(forms, returned, k),
         skills=_skills(program, forms, returned, k),

@@ -1,8 +1,8 @@
 """The report as one self-contained HTML page: inline CSS and SVG, no script, every value escaped.
 
 Jinja2 escapes everything (autoescape on for the whole environment), since answers come from
-returned PDFs anyone could have typed into. The page depends only on the figures, so the same
-records give the same bytes.
+returned PDFs anyone could have typed into. The page depends only on the figures and the language being spoken
+(`generator.i18n.speaking`), so the same records give the same bytes.
 """
 
 from __future__ import annotations
@@ -14,19 +14,14 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..pages import date_formatter
+from ..i18n import N_, _, current
 from .charts import bar_chart
 from .figures import Distribution, Figures
 from .suppression import Shown
 
-HIDDEN = "hidden"
+# TRANSLATORS: what the evaluation report shows instead of a count too small to publish.
+HIDDEN = N_("hidden")
 """What a suppressed count reads, in the charts and the tables."""
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-)
 
 
 @dataclass(frozen=True)
@@ -41,8 +36,22 @@ class View:
     notes: list[str] = field(default_factory=list)
 
 
+def _environment() -> jinja2.Environment:
+    """The page's Jinja, with the words of the language being spoken."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts the template's messages
+    env.install_gettext_translations(current().translations, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
 def _cell(value: Shown) -> str:
-    return HIDDEN if value is None else str(value)
+    return _(HIDDEN) if value is None else current().number(value)
 
 
 def _figure(
@@ -57,21 +66,22 @@ def _figure(
     """The chart of the counts and a table of the same counts; with `totals`, bars are shares of them."""
     rows = [[label, *(_cell(values[i]) for _, values in series)] for i, label in enumerate(labels)]
     if totals and total_label:
-        rows.append([total_label, *(str(total) for total in totals)])
-    chart = bar_chart(chart_id, caption, labels, series, hidden=HIDDEN, totals=totals)
+        rows.append([total_label, *(current().number(total) for total in totals)])
+    chart = bar_chart(chart_id, caption, labels, series, hidden=_(HIDDEN), totals=totals)
     return View(caption, headers, rows, chart)
 
 
 def _distribution(prefix: str, number: int, d: Distribution, k: int) -> View:
     shown = [s for s in d.series if s.counts is not None]
-    notes = [f"{s.name}: fewer than {k} people answered, so it is not shown." for s in d.series if s.counts is None]
+    note = _("{form}: fewer than {k} people answered, so it is not shown.")
+    notes = [note.format(form=s.name, k=k) for s in d.series if s.counts is None]
     if not shown:
         return View("", [], [], heading=d.question, notes=notes)
     series = [(s.name, list(s.counts or [])) for s in shown]
     totals = [s.total or 0 for s in shown]  # a shown series has a shown total: at least the minimum group
-    headers = ["Answer", *(s.name for s in shown)]
-    caption = f"Answers to: {d.question}"
-    view = _figure(f"{prefix}-{number}", caption, headers, d.options, series, totals, "Everyone who answered")
+    headers = [_("Answer"), *(s.name for s in shown)]
+    caption = _("Answers to: {question}").format(question=d.question)
+    view = _figure(f"{prefix}-{number}", caption, headers, d.options, series, totals, _("Everyone who answered"))
     return View(view.caption, view.headers, view.rows, view.chart, d.question, notes)
 
 
@@ -80,32 +90,36 @@ def render(figures: Figures) -> str:
     f, k = figures, figures.minimum_group
     funnel = _figure(
         "funnel",
-        "Participation at each step of the program",
-        ["Step", "Number"],
+        _("Participation at each step of the program"),
+        [_("Step"), _("Number")],
         [step.label for step in f.funnel],
-        [("Number", [step.count for step in f.funnel])],
+        [(_("Number"), [step.count for step in f.funnel])],
     )
     skills = None
     if f.skills:
         mentees, mentors = f.applicants
+        wanted, offered = _("Mentees who want it"), _("Mentors who offer it")
         skills = _figure(
             "skills",
-            "Skills wanted by mentees and offered by mentors",
-            ["Skill", "Mentees who want it", "Mentors who offer it"],
+            _("Skills wanted by mentees and offered by mentors"),
+            [_("Skill"), wanted, offered],
             [s.label for s in f.skills],
-            [
-                ("Mentees who want it", [s.wanted for s in f.skills]),
-                ("Mentors who offer it", [s.offered for s in f.skills]),
-            ],
+            [(wanted, [s.wanted for s in f.skills]), (offered, [s.offered for s in f.skills])],
             [mentees or 1, mentors or 1],  # an unknown total hides every count it would divide
         )
-        skills.notes.append(f"Applications counted: {_cell(mentees)} from mentees, {_cell(mentors)} from mentors.")
-    return _ENV.get_template("report.html.j2").render(
-        f=f,
-        date=date_formatter(f.language)(f.date),
-        hidden=HIDDEN,
-        funnel=funnel,
-        ratings=[_distribution("rating", n, d, k) for n, d in enumerate(f.ratings, 1)],
-        progress=[_distribution("progress", n, d, k) for n, d in enumerate(f.progress, 1)],
-        skills=skills,
+        counted = _("Applications counted: {mentees} from mentees, {mentors} from mentors.")
+        skills.notes.append(counted.format(mentees=_cell(mentees), mentors=_cell(mentors)))
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            f=f,
+            language=current().language,
+            date=current().date(f.date),
+            hidden=_(HIDDEN),
+            funnel=funnel,
+            ratings=[_distribution("rating", n, d, k) for n, d in enumerate(f.ratings, 1)],
+            progress=[_distribution("progress", n, d, k) for n, d in enumerate(f.progress, 1)],
+            skills=skills,
+        )
     )

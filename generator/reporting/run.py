@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..collect.run import DATABASE
 from ..forms import load_form_definitions
+from ..i18n import speaking
 from ..mkdocs_plugin import SITE_MARKER
 from ..program import load_program
 from ..sources import Sources, defaults_root
@@ -50,7 +51,8 @@ def make_report(program_file: Path, records: Path, out: Path, matches: Path | No
         raise ReportError(f"{matches} not found; give the pairs' CSV file, or leave --matches out")
     db = open_records(records / DATABASE)
     try:
-        html = render(compute(program, forms, db, matches))
+        with speaking(program.program.language):
+            html = render(compute(program, forms, db, matches))
     finally:
         db.close()
     out.mkdir(parents=True, exist_ok=True)
