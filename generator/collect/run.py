@@ -7,6 +7,7 @@ stored or reported, never fatal; a file already stored (same SHA-256) is not rea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import stat
@@ -128,12 +129,20 @@ def collect(
     summary = Summary()
     store = Store(out / DATABASE)
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    positions: dict[str, Positions] = {}
+    positions: dict[tuple[str, str], Positions] = {}
+    languages = tuple(program.program.languages)
+    bound = {languages[0]: (program, sources, forms)}
 
-    def positions_of(form_id: str) -> Positions:
-        if form_id not in positions:
-            positions[form_id] = radio_positions(render_form(program, forms[form_id], sources))
-        return positions[form_id]
+    def positions_of(form_id: str, language: str) -> Positions:
+        """Where the radios sit on our blank form in the language the return was filled in: layouts differ."""
+        language = language if language in languages else languages[0]
+        if language not in bound:
+            own, local = load_program(sources, language), sources.speaking(language, languages)
+            bound[language] = (own, local, load_form_definitions(own, local))
+        if (form_id, language) not in positions:
+            own, local, definitions = bound[language]
+            positions[form_id, language] = radio_positions(render_form(own, definitions[form_id], local))
+        return positions[form_id, language]
 
     try:
         stored = store.stored()
@@ -162,7 +171,7 @@ def collect(
                 refused[candidate.sha256] = str(problem)
                 continue
             form = forms[identity.form]
-            mapped = map_answers(form, result, lambda form_id=form.id: positions_of(form_id))
+            mapped = map_answers(form, result, functools.partial(positions_of, form.id, identity.language))
             if identity.version != form.version:
                 mapped.notes.insert(0, f"an earlier version of the form ({identity.version}; now {form.version})")
             person = _person([mapped.answers.get(name, ("", ""))[0] for name in form.submitter_fields()])
