@@ -20,7 +20,7 @@ from generator.i18n import TOOL_LOCALE
 from generator.problems import InputError
 
 from .conftest import EXAMPLE, ROOT
-from .fillers import fill_pypdf
+from .fillers import detach_radio_kids, fill_pypdf
 
 CATALOGS = [
     (TOOL_LOCALE / "handbook.pot", TOOL_LOCALE / "es" / "LC_MESSAGES" / "handbook.po"),
@@ -158,6 +158,19 @@ def test_one_collect_reads_english_and_spanish_returns_into_one_table(built: Pat
         rows = list(csv.DictReader(handle))
     assert sorted(row["contact.name"] for row in rows) == ["Ana Pérez", "Eva"]
     assert all(row["offer.skills.negotiating"] == "1" for row in rows)
+
+
+def test_radios_a_reader_detached_from_a_spanish_form_are_mapped_back(built: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    values = {"about.mentee": "Ana", "ratings.questions.1.rating": "good", "ratings.questions.3.rating": "poor"}
+    fill_pypdf(built / "es" / "forms" / "mentor-evaluation.pdf", tmp_path / "filled.pdf", values)
+    detach_radio_kids(tmp_path / "filled.pdf", inbox / "from-preview.pdf")
+    result = CliRunner().invoke(main, ["collect", str(inbox), "-p", str(EXAMPLE), "-o", str(tmp_path / "records")])
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "records" / "mentor-evaluation.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["ratings.questions.1.rating"], row["ratings.questions.3.rating"]) == ("4", "1")
 
 
 def test_a_page_without_a_translation_is_refused_at_the_page(example_folder: Path) -> None:
