@@ -42,6 +42,12 @@ class FormInfo:
     """One sentence: what the form is for."""
     who: str
     """Who fills it in, e.g. 'Mentee' or 'Mentor and mentee together'."""
+    minutes: int | None = None
+    """About how long filling it in takes, so people can set the time aside."""
+
+    @classmethod
+    def of(cls, form: FormDef) -> FormInfo:
+        return cls(form.id, form.title, form.description, form.who, form.minutes)
 
 
 def load_form_definitions(program: Program, sources: Sources) -> dict[str, FormDef]:
@@ -69,7 +75,7 @@ def load_form_definitions(program: Program, sources: Sources) -> dict[str, FormD
 
 
 def form_infos(program: Program, sources: Sources) -> list[FormInfo]:
-    return [FormInfo(f.id, f.title, f.description, f.who) for f in load_form_definitions(program, sources).values()]
+    return [FormInfo.of(f) for f in load_form_definitions(program, sources).values()]
 
 
 def render_form(program: Program, form: FormDef, sources: Sources, values: Mapping[str, str] | None = None) -> bytes:

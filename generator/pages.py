@@ -40,6 +40,7 @@ class FormLink:
     description: str
     who: str
     url: str
+    minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def number_formatter(language: str | None = None) -> Callable[[float], str]:
 
 
 def form_links(infos: list[FormInfo]) -> list[FormLink]:
-    return [FormLink(i.id, i.title, i.description, i.who, f"forms/{i.id}.pdf") for i in infos]
+    return [FormLink(i.id, i.title, i.description, i.who, f"forms/{i.id}.pdf", i.minutes) for i in infos]
 
 
 def milestone_views(program: Program, forms: list[FormLink]) -> list[MilestoneView]:

@@ -269,7 +269,7 @@ def _forms(
         return [cached[form_id][0] for form_id in enabled], lambda: {form_id: cached[form_id][1] for form_id in enabled}
     definitions = api.load_form_definitions(program, sources)  # InputError lists every problem in every form
     api.warn_unprintable(sources, definitions)
-    infos = [api.FormInfo(f.id, f.title, f.description, f.who) for f in definitions.values()]
+    infos = [api.FormInfo.of(f) for f in definitions.values()]
     missing = [info.id for info in infos if info.id not in cached]
     rendering = api.render_in_background(program, definitions, sources, missing)
 
@@ -278,7 +278,12 @@ def _forms(
         if cache is not None:
             for info in infos:
                 if info.id in rendered:
-                    meta = {"title": info.title, "description": info.description, "who": info.who}
+                    meta = {
+                        "title": info.title,
+                        "description": info.description,
+                        "who": info.who,
+                        "minutes": info.minutes,
+                    }
                     cache.put(keys[info.id], pack(meta, [rendered[info.id]]))
         return {info.id: rendered[info.id] if info.id in rendered else cached[info.id][1] for info in infos}
 
@@ -293,11 +298,14 @@ def _cached_form(form_id: str, entry: bytes | None) -> tuple[FormInfo, bytes] | 
     try:
         meta, (pdf,) = unpack(entry)
         texts = (meta["title"], meta["description"], meta["who"])
+        minutes = meta["minutes"]
     except (ValueError, KeyError, TypeError):
         return None
     if not all(isinstance(text, str) for text in texts):
         return None
-    return FormInfo(form_id, *texts), pdf
+    if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)):
+        return None
+    return FormInfo(form_id, *texts, minutes), pdf
 
 
 def _site_key(sources: Sources) -> str:
