@@ -123,6 +123,7 @@ class Styles:
     def _style(self, name: str, size: float, leading: float, *, bold: bool = False, **kw: object) -> ParagraphStyle:
         font = self.fonts.bold if bold else self.fonts.regular
         kw.setdefault("textColor", INK)
+        kw.setdefault("bulletFontName", font)  # ReportLab's default bullet font is Helvetica, not embedded
         return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, alignment=TA_LEFT, **kw)
 
     @functools.cached_property
