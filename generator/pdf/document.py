@@ -78,12 +78,12 @@ class _AcroForm(AcroForm):
         self._text_fields = 0
         self._multiline = False
         """Whether the text field being written wraps its value (its appearance is drawn wrapped)."""
-        self._zapf = self.getRef(PDFDictionary(_ZAPF))
+        self._zapf_font = self.getRef(PDFDictionary(_ZAPF))
 
     def format(self, doc: PDFDocument) -> bytes:
         """One /Font dictionary in /DR with the field font, which /DA names, and ZapfDingbats for the buttons."""
         name = self.font.use(doc).name
-        fonts = PDFDictionary({name: PDFObjectReference(name), "ZaDb": self._zapf})
+        fonts = PDFDictionary({name: PDFObjectReference(name), "ZaDb": self._zapf_font})
         entries = {
             "Fields": PDFArray([self.getRef(f) for f in self.fields]),
             "DA": PDFString(f"/{name} 0 Tf 0 g"),
@@ -174,7 +174,7 @@ class _AcroForm(AcroForm):
         for state in ("D", "R"):
             looks.pop(state, None)
 
-    def _zapf_mark(self) -> None:
+    def _zapf(self) -> None:
         """Name ZapfDingbats as the font of a button's mark (/MK /CA), so a reader redrawing it keeps its shape."""
         self._last_widget()["DA"] = PDFString("/ZaDb 0 Tf 0 g")
 
@@ -182,7 +182,7 @@ class _AcroForm(AcroForm):
         super().checkbox(**kwargs)
         self._drop_pressed_looks()
         self._trim()
-        self._zapf_mark()
+        self._zapf()
 
     def radio(self, *, button_tip: str, **kwargs: object) -> None:
         """One button of a group; the button gets its own tooltip, as some readers (pdf.js) announce only it."""
@@ -192,7 +192,7 @@ class _AcroForm(AcroForm):
             self._radios[kwargs["name"]].__class__ = _Group
         self._drop_pressed_looks()
         self._trim()
-        self._zapf_mark()
+        self._zapf()
         self._last_widget()["TU"] = PDFString(button_tip)
 
     def textfield(self, **kwargs: object) -> None:
