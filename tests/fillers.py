@@ -78,7 +78,7 @@ def _on_state(widget: DictionaryObject) -> str | None:
 
 
 def _needs_unicode_font(text: str) -> bool:
-    """True when the text leaves WinAnsi, which the forms' /Helv (standard Helvetica) cannot show."""
+    """True when the text leaves WinAnsi: the form's field font may lack it (an English form holds Latin only)."""
     try:
         text.encode("cp1252")
     except UnicodeEncodeError:

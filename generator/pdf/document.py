@@ -14,7 +14,7 @@ from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.acroform import AcroForm, PDFFromString, RadioGroup
+from reportlab.pdfbase.acroform import AcroForm, RadioGroup
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
@@ -33,7 +33,8 @@ from ..i18n import current
 from ..identity import FIELD as IDENTITY_FIELD
 from ..model import Program
 from . import styles as st
-from .layout import StoryBuilder, all_texts
+from .fonts import EmbeddedFont, typed_characters
+from .layout import StoryBuilder
 from .postprocess import Meta, field_tree, metadata, tab_order
 from .tagging import Tagger
 from .wording import WORDS
@@ -68,27 +69,26 @@ class _AcroForm(AcroForm):
     pressed and hover looks of buttons are dropped (optional; readers fall back to the normal look).
     """
 
-    def __init__(self, canv: Canvas, text_font: str) -> None:
+    def __init__(self, canv: Canvas, language: str) -> None:
         super().__init__(canv)
-        self.text_font = text_font
-        """The embedded font for pre-filled values Helvetica cannot show; embedded only when one is drawn."""
-        self._font_refs: dict[str | None, tuple[str, str]] = {}
+        self.font: EmbeddedFont = pdfmetrics.getFont(st.FIELD_FONT)
+        """The field font: typed and pre-filled values, and every letter of the language, for readers that redraw."""
+        self.font.require(canv._doc, typed_characters(language))
         self._appearances: dict[str, object] = {}
         self._normal: dict[str, object] = {}
         self._text_fields = 0
         self._multiline = False
         """Whether the text field being written wraps its value (its appearance is drawn wrapped)."""
-        self.makeFont(st.FIELD_FONT)
-        self.fonts["ZaDb"] = self.getRefStr(PDFDictionary(_ZAPF))
+        self._zapf_font = self.getRef(PDFDictionary(_ZAPF))
 
     def format(self, doc: PDFDocument) -> bytes:
-        """Resources as one /Font dictionary: ReportLab writes a /Font key per font, which readers reject."""
-        fonts = " ".join(f"/{name} {ref}" for name, ref in sorted(self.fonts.items()))
-        resources = f"<< /Encoding << /RLAFencoding {self.encRefStr} >> /Font << {fonts} >> >>"
+        """One /Font dictionary in /DR with the field font, which /DA names, and ZapfDingbats for the buttons."""
+        name = self.font.use(doc).name
+        fonts = PDFDictionary({name: PDFObjectReference(name), "ZaDb": self._zapf_font})
         entries = {
             "Fields": PDFArray([self.getRef(f) for f in self.fields]),
-            "DA": PDFString(f"/{self.formFontNames[st.FIELD_FONT]} 0 Tf 0 g"),
-            "DR": PDFFromString(resources),
+            "DA": PDFString(f"/{name} 0 Tf 0 g"),
+            "DR": PDFDictionary({"Font": fonts}),
             **self.extras,
         }
         return PDFDictionary(entries).format(doc)
@@ -108,9 +108,9 @@ class _AcroForm(AcroForm):
         return "\n".join([f"{matrix} {h} {h} cm", starts[arcs[0]], *(curves[n] for n in arcs)])
 
     def makeFont(self, fontName: str | None) -> tuple[str, str]:
-        if fontName not in self._font_refs:
-            self._font_refs[fontName] = super().makeFont(fontName)
-        return self._font_refs[fontName]
+        """The field font's reference and resource name, whatever font is asked for: the one font of every field."""
+        name = self.font.use(self.canv._doc).name
+        return PDFObjectReference(name).format(self.canv._doc).decode(), name
 
     def checkboxAP(self, key: str, value: str, **kwargs: object) -> object:
         """Build each look once; the pressed and hover looks reuse the normal one and are dropped later."""
@@ -138,38 +138,29 @@ class _AcroForm(AcroForm):
     ) -> object:
         """A pre-filled value, drawn so that every reader prints it without regenerating anything.
 
-        A value outside Windows-1252 is drawn in the embedded font, so it shows, not boxes. /DA stays
-        Helvetica: a reader redraws typed text with the /DA font, and a subset of DejaVu holds only the
-        glyphs already used, so it could not show what a participant types. A multi-line box (font size
-        box gets its value wrapped at the largest size that fits, at most the field's own.
+        It is drawn in the field font, which /DA names too, so a reader redrawing it changes nothing. A
+        multi-line box gets its value wrapped at the largest size that fits, at most the field's own.
         """
-        one_line = not self._multiline
-        if not value or (one_line and _winansi(value)):
-            return super().txAP(key, value, iFontName, rFontName, fontSize, **kwargs)
-        font = st.FIELD_FONT if _winansi(value) else self.text_font
+        blank = super().txAP(key, "", iFontName, rFontName, fontSize, **kwargs)
+        if not value:
+            return blank
+        font = self.font
         width, height, border = kwargs["width"], kwargs["height"], kwargs.get("borderWidth") or 0
         room = width - 8 * border  # ReportLab starts text 4 border widths in from either side
-        if one_line:
-            size, lines = fontSize, [value.replace("\n", " ")]
+        if self._multiline:
+            size, lines = _fit_lines(value, font.fontName, room, height - 4 * border, fontSize)
         else:
-            size, lines = _fit_lines(value, font, room, height - 4 * border, fontSize)
-        if font == st.FIELD_FONT:
-            return super().txAP(key, "\n".join(lines), iFontName, rFontName, size, **kwargs)
-        blank = super().txAP(key, "", iFontName, rFontName, size, **kwargs)
-        embedded = pdfmetrics.getFont(font)
-        doc = self.canv._doc
-        fonts, texts = {}, []
+            size, lines = fontSize, [value.replace("\n", " ")]
+        texts = []
         for number, line in enumerate(lines):
-            shows = []
-            for subset, data in embedded.splitString(line, doc):
-                name = embedded.getSubsetInternalName(subset, doc)[1:]
-                fonts[name] = PDFObjectReference(name)
-                shows.append(f"/{name} {fp_str(size)} Tf ({escapePDF(data)}) Tj")
+            ((_, data),) = font.splitString(line, self.canv._doc)
             baseline = fp_str(height - size - 2 * border - number * _LEADING * size)
-            texts.append(f"BT 0 g 1 0 0 1 {fp_str(4 * border)} {baseline} Tm {' '.join(shows)} ET\n")
+            show = f"/{iFontName} {fp_str(size)} Tf ({escapePDF(data)}) Tj"
+            texts.append(f"BT 0 g 1 0 0 1 {fp_str(4 * border)} {baseline} Tm {show} ET\n")
         # ReportLab's blank look ends by restoring the clip to the box: the text goes just before that.
         stream = blank.content.replace("Q\nEMC", "".join(texts) + "Q\nEMC")
-        return self.makeStream(width, height, stream, Resources=PDFDictionary({"Font": PDFDictionary(fonts)}))
+        fonts = PDFDictionary({iFontName: PDFObjectReference(iFontName)})
+        return self.makeStream(width, height, stream, Resources=PDFDictionary({"Font": fonts}))
 
     def _last_widget(self) -> PDFDictionary:
         return self.canv._doc.idToObject[self.canv._annotationrefs[-1].name]
@@ -255,14 +246,6 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def _winansi(text: str) -> bool:
-    try:
-        text.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 class _Canvas(Canvas):
     """Uses the trimmed AcroForm, tags structure as it draws, and completes the document when saved."""
 
@@ -277,7 +260,7 @@ class _Canvas(Canvas):
     @property
     def acroForm(self) -> AcroForm:
         if not hasattr(self, "AcroForm"):
-            self._doc._catalog.AcroForm = self.AcroForm = _AcroForm(self, st.dejavu().regular)
+            self._doc._catalog.AcroForm = self.AcroForm = _AcroForm(self, self.meta.language)
         return self.AcroForm
 
     def _addAnnotation(self, annotation: PDFDictionary, name: str | None = None, addtopage: int = 1) -> None:
@@ -412,7 +395,7 @@ class _Decorator:
 def build(program: Program, form: FormDef, logo: Path | None, meta: Meta, values: Mapping[str, str]) -> bytes:
     """Lay the form out, with any values bound in, and write the finished PDF, once."""
     info = program.program
-    fonts = st.fonts_for(list(all_texts(program, form)))
+    fonts = st.dejavu()
     styles = st.Styles(fonts, st.accent(info.color), st.text_accent(info.color))
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
@@ -423,6 +406,7 @@ def build(program: Program, form: FormDef, logo: Path | None, meta: Meta, values
         topMargin=st.MARGIN + st.HEADER_H,
         bottomMargin=st.MARGIN + st.FOOTER_H,
         invariant=1,
+        initialFontName=fonts.regular,  # ReportLab's default, Helvetica, would sit in every page's resources
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_Decorator(program, form, styles, logo))])

@@ -1,6 +1,6 @@
 """Warn, with file:line:col and key, about text the forms' fonts cannot show.
 
-Helvetica covers Windows-1252 and DejaVu Sans (embedded otherwise) covers Latin, Greek and Cyrillic;
+The forms print in embedded DejaVu Sans Condensed, which covers Latin, Greek and Cyrillic and more;
 anything beyond (CJK, emoji) would print as a box. That is worth a warning, not a failed build: the
 rest of the form is still right, and the coordinator learns which key to change.
 """

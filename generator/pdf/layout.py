@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import get_args
 from xml.sax.saxutils import escape
@@ -359,21 +359,3 @@ class StoryBuilder:
 def _tint(color: Color) -> Color:
     """A pale wash of the program colour for table headers: print-friendly, keeps black text readable."""
     return Color(*(1 - (1 - c) * 0.12 for c in (color.red, color.green, color.blue)))
-
-
-def all_texts(program: Program, form: FormDef) -> Iterator[str]:
-    """Every string the form may print, to choose fonts that cover them."""
-
-    def walk(value: object) -> Iterator[str]:
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, dict):
-            for item in value.values():
-                yield from walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                yield from walk(item)
-
-    yield from walk(form.model_dump())
-    yield from walk(program.model_dump(include={"program", "rating_scale"}))
-    yield from WORDS.values()

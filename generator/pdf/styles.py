@@ -1,8 +1,9 @@
 """Look of the forms: colours from program.color, fonts, paragraph styles and field metrics.
 
 Text colours are darkened until they reach WCAG AA contrast on white, so any palette name or hex a
-coordinator picks stays readable. Standard PDF fonts keep files small; DejaVu Sans is embedded only
-when some text needs characters outside Windows-1252 (Greek, Cyrillic, ...).
+coordinator picks stays readable. Every text prints in DejaVu Sans Condensed, embedded (see fonts.py):
+Latin, Greek and Cyrillic alike, and what a participant types in the program's language. The condensed
+cut sets lines about as wide as Helvetica did, so the pages break where they were designed to.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+
+from .fonts import EmbeddedFont
 
 # Material Design shade 800 of each palette name Material for MkDocs accepts: dark enough for headings.
 MATERIAL_HEX = {
@@ -58,8 +60,8 @@ RULE = colors.HexColor("#BDBDBD")
 
 FIELD_INK = colors.black
 """Typed text: black, which ReportLab writes as the shortest appearance string."""
-FIELD_FONT = "Helvetica"
-"""ReportLab writes field appearances only in the standard fonts."""
+FIELD_FONT = "DejaVuSansCondensed"
+"""Typed and pre-filled values: the regular weight, holding every character of the program's language."""
 FIELD_SIZE = 10
 BOX_H = 20.0
 LINE_H = 15.0
@@ -102,23 +104,12 @@ class Fonts:
     bold: str
 
 
-STANDARD = Fonts("Helvetica", "Helvetica-Bold")
-
-
 @functools.cache
 def dejavu() -> Fonts:
-    pdfmetrics.registerFont(TTFont("DejaVuSans", str(_FONTS / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(_FONTS / "DejaVuSans-Bold.ttf")))
-    return Fonts("DejaVuSans", "DejaVuSans-Bold")
-
-
-def fonts_for(texts: list[str]) -> Fonts:
-    """Standard fonts when Windows-1252 covers every text, else embedded DejaVu Sans."""
-    try:
-        "\n".join(texts).encode("cp1252")
-    except UnicodeEncodeError:
-        return dejavu()
-    return STANDARD
+    """The forms' two weights, registered with ReportLab on first use."""
+    pdfmetrics.registerFont(EmbeddedFont(FIELD_FONT, _FONTS / "DejaVuSansCondensed.ttf"))
+    pdfmetrics.registerFont(EmbeddedFont(f"{FIELD_FONT}-Bold", _FONTS / "DejaVuSansCondensed-Bold.ttf"))
+    return Fonts(FIELD_FONT, f"{FIELD_FONT}-Bold")
 
 
 @dataclass(frozen=True)
@@ -132,6 +123,7 @@ class Styles:
     def _style(self, name: str, size: float, leading: float, *, bold: bool = False, **kw: object) -> ParagraphStyle:
         font = self.fonts.bold if bold else self.fonts.regular
         kw.setdefault("textColor", INK)
+        kw.setdefault("bulletFontName", font)  # ReportLab's default bullet font is Helvetica, not embedded
         return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, alignment=TA_LEFT, **kw)
 
     @functools.cached_property

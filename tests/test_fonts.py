@@ -1,0 +1,181 @@
+"""Embedded fonts: every font a form prints with is inside the file, and what a participant types in the
+program's language shows after filling in pypdf, MuPDF, pdf.js and Poppler."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, StreamObject
+
+from generator.forms import load_form_definitions, render_form
+from generator.pdf.fonts import script, typed_characters
+from generator.program import load_program
+from generator.sources import Sources
+
+from .fillers import PDFJS, fill_mutool, fill_pdfjs, fill_poppler, fill_pypdf
+
+FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+
+
+def _fonts(resources: object, seen: set[int]) -> list[tuple[str, DictionaryObject]]:
+    """(resource name, font) for every font in these resources and in the form XObjects they draw."""
+    resources = resources.get_object() if resources is not None else None
+    if not isinstance(resources, DictionaryObject) or id(resources) in seen:
+        return []
+    seen.add(id(resources))
+    found = [(str(name), font.get_object()) for name, font in resources.get("/Font", DictionaryObject()).items()]
+    for xobject in resources.get("/XObject", DictionaryObject()).values():
+        found += _fonts(xobject.get_object().get("/Resources"), seen)
+    return found
+
+
+def _appearances(annotation: DictionaryObject) -> list[StreamObject]:
+    looks = []
+    for look in annotation.get("/AP", DictionaryObject()).get_object().values():
+        look = look.get_object()
+        looks += [look] if isinstance(look, StreamObject) else [state.get_object() for state in look.values()]
+    return looks
+
+
+def _embedded(font: DictionaryObject) -> bool:
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = font.get("/FontDescriptor")
+    return descriptor is not None and any(key in descriptor.get_object() for key in FONT_FILES)
+
+
+def test_every_font_of_every_blank_form_is_embedded(blank_forms: dict[str, Path]) -> None:
+    """PDF/UA 7.21: pages, field looks and the form's default resources print only with embedded fonts.
+
+    The one exception is /ZaDb in the form's /DR: nothing in the file draws with it (the buttons carry
+    their own drawn looks); it names the symbol font a reader uses when it redraws a button itself,
+    and without it Poppler draws round radio buttons as squares.
+    """
+    for form_id, path in blank_forms.items():
+        pdf = PdfReader(path)
+        seen: set[int] = set()
+        drawn = []
+        for page in pdf.pages:
+            drawn += _fonts(page.get("/Resources"), seen)
+            for annotation in page.get("/Annots", []):
+                for look in _appearances(annotation.get_object()):
+                    drawn += _fonts(look.get("/Resources"), seen)
+        defaults = _fonts(pdf.trailer["/Root"]["/AcroForm"]["/DR"], seen)
+        assert drawn, form_id
+        for name, font in drawn + [pair for pair in defaults if pair[0] != "/ZaDb"]:
+            assert _embedded(font), f"{form_id}: {name} ({font.get('/BaseFont')}) is not embedded"
+        assert [str(font["/BaseFont"]) for name, font in defaults if name == "/ZaDb"] == ["/ZapfDingbats"]
+
+
+LANGUAGES = {
+    "pl": ("Łucja Źródłowska-Gżegżółka", "Ministerstwo Środowiska i Gospodarki Wodnej"),
+    "el": ("Ελένη Παπαδοπούλου-Ψαρρά", "Υπουργείο Περιβάλλοντος και Ενέργειας"),
+    "ru": ("Жанна Щукина-Эйдельман", "Министерство природных ресурсов"),
+}
+
+
+@pytest.fixture(scope="module")
+def meeting_notes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The meeting notes of a Polish, a Greek and a Russian program, each with values in its own script."""
+    from .conftest import EXAMPLE
+
+    pdfs = {}
+    for language, (_, agency) in LANGUAGES.items():
+        folder = tmp_path_factory.mktemp(language)
+        text = EXAMPLE.read_text(encoding="utf-8")
+        for old, new in (
+            ("  language: en\n", f"  language: {language}\n"),
+            ("agency: Department of Public Lands and Waters", f'agency: "{agency}"'),
+        ):
+            assert old in text
+            text = text.replace(old, new, 1)
+        (folder / "program.yaml").write_text(text, encoding="utf-8")
+        sources = Sources(folder / "program.yaml")
+        program = load_program(sources)
+        form = load_form_definitions(program, sources)["meeting-notes"]
+        pdfs[language] = folder / "meeting-notes.pdf"
+        pdfs[language].write_bytes(render_form(program, form, sources))
+    return pdfs
+
+
+def test_a_language_gets_its_script() -> None:
+    assert [script(tag) for tag in ("en", "pl", "el", "ru", "sr-Latn", "uk", "ja")] == [
+        "Latn",
+        "Latn",
+        "Grek",
+        "Cyrl",
+        "Latn",
+        "Cyrl",
+        "Jpan",
+    ]
+    assert {ord(c) for c in "AzÉé€ŁłŚś"} <= typed_characters("en")
+    assert {ord(c) for c in "ΑΩαωάΐ€é"} <= typed_characters("el") and ord("Ж") not in typed_characters("el")
+    assert {ord(c) for c in "ЖжЁёЇїҐґ€é"} <= typed_characters("ru")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_field_font_holds_every_letter_of_the_language(meeting_notes: dict[str, Path], language: str) -> None:
+    """The font /DA names, in /DR, has a glyph for every character of the script, typed or not."""
+    form = PdfReader(meeting_notes[language]).trailer["/Root"]["/AcroForm"]
+    name = str(form["/DA"]).split()[0]
+    font = form["/DR"]["/Font"][name].get_object()
+    program = font["/DescendantFonts"][0]["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+    held = set(TTFont(io.BytesIO(program)).getBestCmap())
+    full = TTFont(Path(__file__).parent.parent / "generator" / "fonts" / "DejaVuSansCondensed.ttf").getBestCmap()
+    assert typed_characters(language) & set(full) <= held
+    assert {ord(c) for c in LANGUAGES[language][0]} <= held
+
+
+def _printed(path: Path) -> str:
+    """What Poppler and MuPDF find on the filled page: the field's look, as it prints."""
+    poppler = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    mupdf = subprocess.run(
+        ["mutool", "draw", "-q", "-F", "txt", "-o", "-", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    return poppler + "\n" + mupdf
+
+
+def _pdfjs(src: Path, dst: Path, values: dict[str, str | bool]) -> None:
+    if not (PDFJS / "package.json").exists():
+        pytest.skip("pdfjs-dist is missing: run `npm ci` in tests/browser")
+    fill_pdfjs(src, dst, values)
+
+
+def _pypdf(src: Path, dst: Path, values: dict[str, str | bool]) -> None:
+    """pypdf's own look of the values: the filler asks readers to redraw text beyond WinAnsi; here they must not."""
+    fill_pypdf(src, dst, values)
+    writer = PdfWriter(clone_from=dst)
+    writer.root_object["/AcroForm"].pop("/NeedAppearances", None)
+    writer.write(dst)
+
+
+FILLERS = {"pypdf": _pypdf, "mutool": fill_mutool, "pdfjs": _pdfjs, "poppler": fill_poppler}
+MUPDF_LATIN = pytest.mark.xfail(
+    strict=True,
+    reason="MuPDF redraws a field in its own Helvetica whatever /DA names, Latin as Windows-1252: Ł Ź ż print as ·",
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "filler"),
+    [
+        pytest.param(language, filler, marks=MUPDF_LATIN if (language, filler) == ("pl", "mutool") else ())
+        for language in LANGUAGES
+        for filler in FILLERS
+    ],
+)
+def test_typed_text_in_the_language_shows_after_filling(
+    meeting_notes: dict[str, Path], tmp_path: Path, language: str, filler: str
+) -> None:
+    name = LANGUAGES[language][0]
+    notes = f"{name}\n{LANGUAGES[language][1]}"
+    filled = tmp_path / f"{language}-{filler}.pdf"
+    FILLERS[filler](meeting_notes[language], filled, {"meeting.name": name, "review.successes": notes})
+    printed = " ".join(_printed(filled).split())
+    assert name in printed
+    assert LANGUAGES[language][1] in printed
