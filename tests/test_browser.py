@@ -171,6 +171,7 @@ def test_the_menu_button_works_from_the_keyboard_on_a_phone(example: Served) -> 
     assert drawer["focus"]["outlineStyle"] == "solid"
     assert drawer["open"] and drawer["expanded"] == "true"
     assert drawer["next"]["onScreen"] and "md-nav" in drawer["next"]["cls"], drawer["next"]  # on into the drawer
+    assert drawer["closed"] and drawer["back"] == "__drawer", "Escape closes the drawer and returns to its button"
 
 
 def test_every_tab_stop_on_a_phone_is_on_screen(example: Served) -> None:

@@ -28,6 +28,14 @@
       document.querySelector(".md-sidebar--primary a[href]")?.focus();
     });
     label.replaceWith(button);
+    if (label.htmlFor === "__drawer") {
+      // Escape closes the open drawer, as it closes the search, and gives focus back to the button that opened it.
+      document.addEventListener("keydown", (event) => {
+        if (event.key !== "Escape" || !toggle.checked) return;
+        toggle.click();
+        button.focus();
+      });
+    }
   }
   const dialog = document.querySelector(".md-search[role=dialog]");
   const searchName = names.__search();

@@ -4,7 +4,8 @@
 //   node browser.mjs focus BASE_URL [--width=N] PAGE N   -> JSON list: the element each of N Tab presses focuses,
 //                                                            with its computed outline
 //   node browser.mjs drawer BASE_URL PAGE                -> JSON: at phone width, Tab to the menu button, press Enter,
-//                                                            and say where focus is then (in the open drawer)
+//                                                            and say where focus is then (in the open drawer);
+//                                                            then Escape, and say whether it closed and focus returned
 //   node browser.mjs search BASE_URL PAGE QUERY          -> JSON: opens the search on PAGE (file:// too), types
 //                                                            QUERY, and lists the result titles shown
 //   node browser.mjs layout BASE_URL [--width=N] PAGE...  -> JSON {page: facts}: how headings, the header title,
@@ -101,7 +102,11 @@ async function drawer(page, base, path) {
     const open = await page.evaluate(() => document.getElementById("__drawer").checked);
     const expanded = await page.evaluate(() => document.querySelector("[data-toggle=__drawer]").ariaExpanded);
     const next = await page.evaluate(describeFocus);
-    return { tabs, focus: before, open, expanded, next };
+    await page.keyboard.press("Escape");
+    await page.waitForTimeout(300);
+    const closed = await page.evaluate(() => !document.getElementById("__drawer").checked);
+    const back = await page.evaluate(() => document.activeElement?.dataset.toggle ?? null);
+    return { tabs, focus: before, open, expanded, next, closed, back };
   }
   return { tabs: null };
 }
