@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
     Strict,
     StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -26,12 +31,33 @@ from pydantic_core import CoreSchema
 
 from .formats import HEX, LANGUAGE, MATERIAL_COLORS, URL_CHARACTERS
 from .ids import ITEM_ID_PATTERN, SLUG_MAX, slug
+from .languages import in_language, looks_per_language, placed, text_problem
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 """Milestone and form ids: lower-case letters, digits and single hyphens."""
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+def _text_in_language(value: Any, info: ValidationInfo) -> Any:
+    """`{en: ..., es: ...}` read in the language being loaded; anything else is validated as text."""
+    if isinstance(value, dict) and info.context is not None:
+        return in_language(value, info.context, text_problem)
+    return value
+
+
+PER_LANGUAGE_TEXT = {
+    "type": "object",
+    "description": "The text in each language of program.languages, e.g. {en: Mentee, es: Aprendiz}.",
+    "propertyNames": {"pattern": LANGUAGE.pattern},
+    "additionalProperties": {"type": "string", "minLength": 1},
+    "minProperties": 1,
+}
+TEXT_SCHEMA = {"anyOf": [{"type": "string", "minLength": 1}, PER_LANGUAGE_TEXT]}
+
+Term = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Text that is the same in every language: a glossary's terms."""
+Text = Annotated[Term, BeforeValidator(_text_in_language), WithJsonSchema(TEXT_SCHEMA)]
+"""Text a reader reads: plain (the same in every language) or `{en: ..., es: ...}`, one for each program language."""
 Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Id = Annotated[str, StringConstraints(pattern=ITEM_ID_PATTERN, max_length=SLUG_MAX)]
 """An explicit stable id of a list item: lower-case letters and digits joined by underscores."""
@@ -67,6 +93,25 @@ def _language(value: str) -> str:
     return value
 
 
+_BOTH = object()
+"""Stands in for the later of `language` and `languages` when both are given, so that key is refused."""
+
+
+def _alone(value: Any) -> Any:
+    if value is _BOTH:
+        raise ValueError("use `languages` only (first is the default), e.g. languages: [en, es]")
+    return value
+
+
+def _distinct(tags: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for position, tag in enumerate(tags):
+        if tag.lower() in seen:
+            raise placed(f"'{tag}' is listed twice (language tags ignore case); list each language once", position)
+        seen.add(tag.lower())
+    return tags
+
+
 def _plausible_date(value: dt.date) -> dt.date:
     if not 1900 <= value.year <= 2100:
         raise ValueError(f"{value.isoformat()} is out of range; give a date between 1900 and 2100")
@@ -98,8 +143,41 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
-class Item(Strict):
-    """A list entry that names a field or an answer: plain text, or `{id, label}` to pin its id.
+class _Labelled(Strict):
+    """An entry whose id, unless given, is made from its label: in the default language, whatever language is read.
+
+    So a field or a button has one name in every language's form, and returns in any language read back alike.
+    """
+
+    id: Id | None = None
+    label: Text
+    _default_label: str | None = PrivateAttr(default=None)
+    """The default language's label, kept only when this label is another language's."""
+
+    @classmethod
+    def _as_mapping(cls, data: Any, info: ValidationInfo) -> Any:
+        return data
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_default_label(cls, data: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo) -> Any:
+        data = cls._as_mapping(data, info)
+        entry = handler(data)
+        label = data.get("label") if isinstance(data, dict) else None
+        if isinstance(label, dict) and info.context is not None:
+            default = in_language(label, {**info.context, "language": None}, text_problem)
+            if isinstance(default, str) and default.strip() != entry.label:
+                entry._default_label = default.strip()
+        return entry
+
+    @property
+    def key(self) -> str:
+        """The given id, or one made from the default language's label."""
+        return self.id or slug(self._default_label or self.label)
+
+
+class Item(_Labelled):
+    """A list entry that names a field or an answer: plain text, `{en: ..., es: ...}`, or `{id, label}` to pin its id.
 
     The id names the PDF field or button that records this item, so returned forms are read back
     under the same name after the label is reworded or translated.
@@ -110,27 +188,23 @@ class Item(Strict):
     label: Text
     """The text shown on pages and forms."""
 
-    @model_validator(mode="before")
     @classmethod
-    def _from_text(cls, data: object) -> object:
+    def _as_mapping(cls, data: Any, info: ValidationInfo) -> Any:
         if isinstance(data, str):
             return {"label": data}
         if isinstance(data, dict):
-            return data
+            own_keys = data.keys() & cls.model_fields.keys()
+            per_language = info.context is not None and not own_keys and looks_per_language(data)
+            return {"label": data} if per_language else data
         raise ValueError(f"expected text but got {data!r}; put it in quotes, or write `label:` (and `id:`)")
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-        """Editors accept both spellings: plain text or a mapping with label and id."""
-        return {"anyOf": [{"type": "string", "minLength": 1}, handler(core_schema)]}
+        """Editors accept every spelling: plain text, text per language, or a mapping with label and id."""
+        return {"anyOf": [{"type": "string", "minLength": 1}, PER_LANGUAGE_TEXT, handler(core_schema)]}
 
     def __str__(self) -> str:
         return self.label
-
-    @property
-    def key(self) -> str:
-        """An option's or role's id: the given one, or one made from the label."""
-        return self.id or slug(self.label)
 
     def key_at(self, position: int, prefix: str = "") -> str:
         """A question's id: the given one, or its position, so rewording a question keeps its field."""
@@ -180,8 +254,16 @@ class ProgramInfo(Strict):
     """Optional logo image (PNG or JPEG), relative to program.yaml."""
     color: Annotated[str, AfterValidator(_color)] = "teal"
     """Material palette name (teal, indigo, blue grey, ...) or hex colour like '#1f5f5b'."""
-    language: Annotated[str, AfterValidator(_language)] = "en"
-    """Language of site and forms as a BCP 47 tag (en, en-US, fr-CA)."""
+    language: Annotated[str, AfterValidator(_language), BeforeValidator(_alone)] = "en"
+    """Language of site and forms as a BCP 47 tag (en, en-US, fr-CA); for several, write `languages` instead."""
+    languages: Annotated[
+        list[Annotated[str, AfterValidator(_language)]],
+        Field(min_length=1),
+        AfterValidator(_distinct),
+        BeforeValidator(_alone),
+    ] = []
+    """Languages of site and forms as BCP 47 tags, the default first (e.g. [en, es]); each text may then be given per
+    language, `{en: ..., es: ...}`. Write this or `language`, not both."""
     paper: Literal["letter", "a4"] = "letter"
     """Paper size of the PDF forms."""
     url: Url | None = None
@@ -196,6 +278,19 @@ class ProgramInfo(Strict):
     """Optional ISO 3166-1 alpha-2 code of the agency's country (US, CA, GB): its public holidays count as days off."""
     region: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10)] | None = None
     """Optional state, province or other region code within `country` (CA for California): its holidays count too."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _spoken_language(cls, data: Any, handler: ModelWrapValidatorHandler[ProgramInfo], info: ValidationInfo) -> Any:
+        """`language` becomes the language being read and `languages` the full list, whichever key was written."""
+        if isinstance(data, dict) and "language" in data and "languages" in data:
+            later = [key for key in data if key in ("language", "languages")][-1]
+            data = {**data, later: _BOTH}
+        read = handler(data)
+        languages = read.languages or [read.language]
+        wanted = (info.context or {}).get("language") or ""
+        spoken = next((tag for tag in languages if tag.lower() == wanted.lower()), languages[0])
+        return read.model_copy(update={"languages": languages, "language": spoken})
 
 
 class Milestone(Strict):
@@ -242,7 +337,7 @@ class Goals(Strict):
     """How the program judges whether it worked."""
 
 
-class RatingLevel(Strict):
+class RatingLevel(_Labelled):
     id: Id | None = None
     """Stable id of the level (its radio buttons' value); by default made from the label."""
     label: Text
@@ -250,9 +345,11 @@ class RatingLevel(Strict):
     definition: Text
     """What the level means, so raters agree."""
 
-    @property
-    def key(self) -> str:
-        return self.id or slug(self.label)
+    def as_item(self) -> Item:
+        """The level as a list item (its label), with the same key."""
+        item = Item.model_construct(id=self.id, label=self.label)
+        item._default_label = self._default_label
+        return item
 
 
 class Evaluation(Strict):
@@ -293,6 +390,44 @@ class Matching(Strict):
     pairs apart."""
 
 
+def _glossary_in_language(value: Any, info: ValidationInfo) -> Any:
+    """A glossary given per language, `{en: {term: definition}, es: {...}}`, read in the language being loaded."""
+    ctx = info.context
+    if ctx is None or not isinstance(value, dict):
+        return value
+    declared = {tag.lower() for tag in ctx.get("languages") or ()}
+    per_language = any(str(key).lower() in declared and isinstance(terms, dict) for key, terms in value.items())
+    unread = not declared and looks_per_language(value) and all(isinstance(v, dict) for v in value.values())
+    if per_language or unread:
+        return in_language(value, ctx, _glossary_problem)
+    return value
+
+
+def _glossary_problem(terms: Any) -> str | None:
+    """What is wrong with one language's glossary, or None: each language's is checked whichever one is read."""
+    if not isinstance(terms, dict) or not terms:
+        return "glossary is not a list of terms; write `Term: definition` lines under it"
+    for term, definition in terms.items():
+        if not isinstance(definition, str) or not definition.strip():
+            return (
+                f"glossary gives no text as the definition of '{term}'; write one after the colon, in quotes if needed"
+            )
+    return None
+
+
+_GLOSSARY_SCHEMA = {
+    "anyOf": [
+        {"type": "object", "additionalProperties": TEXT_SCHEMA},
+        {
+            "type": "object",
+            "description": "The glossary in each language of program.languages: {en: {term: definition}, es: {...}}.",
+            "propertyNames": {"pattern": LANGUAGE.pattern},
+            "additionalProperties": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
+        },
+    ]
+}
+
+
 class Program(Strict):
     program: ProgramInfo
     """Who runs the program and how it presents itself."""
@@ -312,10 +447,15 @@ class Program(Strict):
     """Questions used by the evaluation forms."""
     forms: dict[Slug, FormSettings] = {}
     """Per-form settings by form id: enabled, title, extra_questions."""
-    glossary: dict[Text, Text] = {}
-    """Terms and their definitions for the glossary page."""
+    glossary: Annotated[dict[Term, Text], BeforeValidator(_glossary_in_language), WithJsonSchema(_GLOSSARY_SCHEMA)] = {}
+    """Terms and their definitions for the glossary page; or, per language, `{en: {term: definition}, es: {...}}`."""
     matching: Matching = Matching()
     """How `handbook match` proposes mentor and mentee pairs."""
+
+    @property
+    def languages(self) -> list[str]:
+        """The program's languages, the default first."""
+        return self.program.languages
 
     def form_enabled(self, form_id: str) -> bool:
         settings = self.forms.get(form_id)

@@ -11,22 +11,24 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from .ids import key_clashes
-from .model import ID_PATTERN, Evaluation, Item, Program, end_date
+from .languages import context
+from .model import ID_PATTERN, Evaluation, Item, Program, RatingLevel, end_date
 from .problems import InputError, Problem, warn
 from .sources import Sources
 from .validation import part, validate
 from .yamlsource import Located, parse_yaml
 
 
-def _cross_problems(located: Located, sources: Sources) -> list[Problem]:
+def _cross_problems(located: Located, sources: Sources, reading: dict[str, Any]) -> list[Problem]:
     """Checks between keys and against the files on disk, run on every part that validated on its own.
 
-    So a type error elsewhere (a misspelt number, a bad colour) hides none of these problems.
+    So a type error elsewhere (a misspelt number, a bad colour) hides none of these problems. Texts read in the
+    default language: these checks concern ids, dates and files, which are the same in every language.
     """
     data = located.data
 
     def get(*loc: str | int) -> Any:
-        return part(Program, data, loc)
+        return part(Program, data, loc, reading)
 
     known = sorted(sources.form_files())
     problems = []
@@ -168,12 +170,11 @@ def get_raw(data: Any, *loc: str | int) -> Any:
 
 def _id_problems(located: Located, get: Callable[..., Any]) -> list[Problem]:
     """Two items of one list with the same id would share a form field or button: refuse, at the later one."""
-    scale = get("rating_scale")
     raw_forms = get_raw(located.data, "forms")
-    lists: dict[tuple[str, ...], list[Item] | None] = {
+    lists: dict[tuple[str, ...], list[Item] | list[RatingLevel] | None] = {
         ("skills",): get("skills"),
         ("signatories",): get("signatories"),
-        ("rating_scale",): scale and [Item.model_construct(id=level.id, label=level.label) for level in scale],
+        ("rating_scale",): get("rating_scale"),
         **{("evaluation", name): get("evaluation", name) for name in Evaluation.model_fields},
         **{
             ("forms", form_id, "extra_questions"): get("forms", form_id, "extra_questions")
@@ -185,7 +186,9 @@ def _id_problems(located: Located, get: Callable[..., Any]) -> list[Problem]:
         if not isinstance(items, list) or not items:  # evaluation also holds numbers and switches
             continue
         keys = [
-            item.key_at(n, "q" if path[0] == "forms" else "") if path[0] in ("evaluation", "forms") else item.key
+            item.key_at(n, "q" if path[0] == "forms" else "")
+            if isinstance(item, Item) and path[0] in ("evaluation", "forms")
+            else item.key
             for n, item in enumerate(items, 1)
         ]
         for earlier, later, key in key_clashes(keys):
@@ -270,16 +273,70 @@ def _logo_problem(path: Path, name: str) -> str | None:
     return None
 
 
-def load_program(sources: Sources) -> Program:
-    """The validated program, or InputError listing every problem with file:line:col."""
+def _declared_languages(data: Any) -> tuple[str, ...] | None:
+    """The languages program.yaml declares, default first, read before validation so each text can be checked
+    against them; None when they cannot be read (the key's own problem says why)."""
+    info = get_raw(data, "program")
+    if not isinstance(info, dict):
+        return None
+    key = "languages" if "languages" in info else "language"
+    found = part(Program, data, ("program", key))
+    if not found:
+        return None
+    return tuple(found) if key == "languages" else (found,)
+
+
+def load_program(sources: Sources, language: str | None = None) -> Program:
+    """The validated program with every text in `language` (a tag of program.languages, any case; None: the first).
+
+    Or InputError listing every problem with file:line:col, whichever language is asked for: each text given per
+    language is checked in all of them.
+    """
+    return next(iter(_load(sources, [language]).values()))
+
+
+def load_programs(sources: Sources) -> dict[str, Program]:
+    """The program in each of its languages, default first: read and cross-checked once, validated per language."""
+    return _load(sources, None)
+
+
+def program_languages(sources: Sources) -> list[str]:
+    """The program's languages, default first (validating the program, which must be sound)."""
+    return load_program(sources).languages
+
+
+def _load(sources: Sources, wanted: list[str | None] | None) -> dict[str, Program]:
+    """The program in each wanted language (None: all of them), by tag; InputError with every problem found."""
     path = sources.program_file
     if not path.is_file():
         raise InputError(
             [Problem(sources.display(path), 1, 1, "", "file not found; run `handbook new DIR` to start a program")]
         )
     located = parse_yaml(path, sources.display(path))
-    program, problems = validate(Program, located)
-    problems = located.problems + problems + _source_problems(sources) + _cross_problems(located, sources)
+    declared = _declared_languages(located.data)
+    problems = located.problems + _source_problems(sources)
+    if wanted is None:
+        wanted = list(declared or [None])
+    elif declared is not None:
+        problems += [_undeclared(located, tag, declared) for tag in wanted if tag and _matching(tag, declared) is None]
+    programs = {}
+    for language in wanted:
+        program, found = validate(Program, located, context(declared, language))
+        problems += found
+        if program is not None:
+            programs[program.program.language] = program
+    problems += _cross_problems(located, sources, context(declared))
     if problems:
-        raise InputError(problems)
-    return program
+        raise InputError(list(dict.fromkeys(problems)))
+    return programs
+
+
+def _matching(tag: str, declared: tuple[str, ...]) -> str | None:
+    return next((each for each in declared if each.lower() == tag.lower()), None)
+
+
+def _undeclared(located: Located, tag: str, declared: tuple[str, ...]) -> Problem:
+    info = get_raw(located.data, "program")
+    key = next((k for k in ("languages", "language") if isinstance(info, dict) and k in info), None)
+    message = f"the program has no language '{tag}'; its languages are {', '.join(declared)}"
+    return located.problem(("program", key) if key else ("program",), message, key=True)

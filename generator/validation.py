@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
+from .languages import PLACED
 from .problems import Problem
 from .yamlsource import Loc, Located, dotted
 
@@ -112,6 +113,8 @@ def _number_advice(raw: str | None, given: str) -> str:
 def _message(error: dict[str, Any], loc: Loc, model: type[BaseModel], located: Located) -> tuple[str, bool]:
     """A coordinator-facing message and whether it concerns the key rather than the value."""
     kind = error["type"]
+    if kind == PLACED:
+        return error["msg"], bool(error["ctx"]["at"])
     if kind == "extra_forbidden":
         key = str(loc[-1])
         parent = _model_at(model, loc[:-1])
@@ -154,19 +157,28 @@ def _message(error: dict[str, Any], loc: Loc, model: type[BaseModel], located: L
     return message, False
 
 
-def validate(model: type[BaseModel], located: Located) -> tuple[Any, list[Problem]]:
-    """Validate located data; return the model (or None) and every problem found."""
+def validate(model: type[BaseModel], located: Located, context: Any = None) -> tuple[Any, list[Problem]]:
+    """Validate located data (with pydantic's validation context); return the model (or None) and every problem."""
     try:
-        return model.model_validate(located.data), []
+        return model.model_validate(located.data, context=context), []
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_url=False):
             loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
+            if error["type"] == PLACED:
+                loc = (*_as_written(loc, located), *error["ctx"]["at"])
             loc_for_place = loc[:-1] if error["type"] == "missing" else loc
             message, on_key = _message(error, loc, model, located)
             line, column = located.where(loc_for_place, key=on_key)
             problems.append(Problem(located.file, line, column, dotted(loc), message))
         return None, problems
+
+
+def _as_written(loc: Loc, located: Located) -> Loc:
+    """loc without the `label` step an item written as its text alone implies (`- {en: ..., es: ...}`)."""
+    if loc and loc[-1] == "label" and loc not in located.values and loc[:-1] in located.values:
+        return loc[:-1]
+    return loc
 
 
 _ABSENT = object()
@@ -189,7 +201,7 @@ def _adapter(model: type[BaseModel], shape: Loc) -> tuple[TypeAdapter[Any], Any]
     return TypeAdapter(annotated), default
 
 
-def part(model: type[BaseModel], data: Any, loc: Loc) -> Any:
+def part(model: type[BaseModel], data: Any, loc: Loc, context: Any = None) -> Any:
     """The value at loc validated on its own (its default when absent), or None when it is invalid or unknown.
 
     Cross-field checks use it, so a type error in one part of a file hides no problem between the others.
@@ -208,6 +220,6 @@ def part(model: type[BaseModel], data: Any, loc: Loc) -> Any:
         else:
             return default if default is not _ABSENT and depth == len(loc) and isinstance(value, dict) else None
     try:
-        return adapter.validate_python(value)
+        return adapter.validate_python(value, context=context)
     except ValidationError:
         return None

@@ -311,8 +311,11 @@ def parse_text(text: str, name: str) -> Located:
     except RecursionError:  # only PyYAML's pure-Python parser recurses while reading: its nesting is the cause
         raise InputError([Problem(name, 1, 1, "", "nested too deeply; check the brackets")]) from None
     except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        position = exc.position
+        if _Loader is not yaml.SafeLoader:  # libyaml counts the bytes of the UTF-8 text, PyYAML its characters
+            position = len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
+        line = text[:position].count("\n") + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
         raise InputError(
             [Problem(name, line, column, "", f"the file holds a character YAML does not allow ({exc.reason})")]
         ) from None

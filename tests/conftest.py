@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "program.yaml"
@@ -25,6 +26,24 @@ def blank_forms(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         written[form_id] = folder / f"{form_id}.pdf"
         written[form_id].write_bytes(data)
     return written
+
+
+def one_language(language: str) -> str:
+    """The example as a program in one language, `language`, with the English words of every per-language text."""
+
+    def english(data: object) -> object:
+        if isinstance(data, dict):
+            if data.keys() == {"en", "es"}:
+                return english(data["en"])
+            return {key: english(value) for key, value in data.items()}
+        if isinstance(data, list):
+            return [english(item) for item in data]
+        return data
+
+    program = english(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
+    del program["program"]["languages"]
+    program["program"]["language"] = language
+    return yaml.safe_dump(program, allow_unicode=True, sort_keys=False)
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from generator.program import load_program
 from generator.site import RenderedSite
 from generator.sources import Sources
 
-from .conftest import EXAMPLE, ROOT
+from .conftest import EXAMPLE, ROOT, one_language
 
 BROWSER_DIR = ROOT / "tests" / "browser"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -247,7 +247,7 @@ def test_pages_are_in_the_programme_language(example: Served, program_copy, tmp_
 
     assert languages(example.folder) == {"en"}
     french = tmp_path / "site"
-    build_site(program_copy(("language: en", "language: fr-CA")), french)
+    build_site(program_copy(text=one_language("fr-CA")), french)
     assert languages(french) == {"fr-CA"}  # the program's own tag, though Material's translation is plain "fr"
     assert "Aller au contenu" in (french / "index.html").read_text(encoding="utf-8")
 

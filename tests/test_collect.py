@@ -215,7 +215,7 @@ def test_a_file_is_stored_once_and_a_newer_return_is_marked_latest(blank, tmp_pa
 
 
 def test_an_older_form_version_maps_what_still_exists(tmp_path: Path, program_copy) -> None:
-    old = program_copy(("  - Negotiating\n", "  - Haggling\n"))
+    old = program_copy(("  - {en: Negotiating, es: Negociar}\n", "  - Haggling\n"))
     sources = Sources(old)
     (tmp_path / "old.pdf").write_bytes(render_forms(load_program(sources), sources)["mentor-application"])
     inbox = tmp_path / "inbox"

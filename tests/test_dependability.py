@@ -92,7 +92,12 @@ def test_a_rebuild_renders_only_the_forms_whose_inputs_changed(program_copy, tmp
     assert "Hello from Bridges" in (site / "index.html").read_text(encoding="utf-8")
 
     text = program_file.read_text(encoding="utf-8")
-    program_file.write_text(text.replace("  - Negotiating\n", "  - Negotiating contracts\n"), encoding="utf-8")
+    program_file.write_text(
+        text.replace(
+            "  - {en: Negotiating, es: Negociar}\n", "  - {en: Negotiating contracts, es: Negociar contratos}\n"
+        ),
+        encoding="utf-8",
+    )
     build_site(program_file, site)
     assert sorted(renders) == ENABLED, "every form's key holds the whole program"
     assert tree(site)["forms/mentee-application.pdf"] != first["forms/mentee-application.pdf"]
@@ -232,7 +237,9 @@ def test_killing_a_build_at_any_moment_leaves_the_last_good_site(program_copy, t
     for number, delay in enumerate([0.2, 0.5, 0.8, 1.1, 1.4, 1.7, 2.0, 2.3, 2.6, 3.0]):
         names.append(f"Kill Test {number} Program")
         text = program_file.read_text(encoding="utf-8")
-        program_file.write_text(re.sub(r"(?m)^  name: .*$", f"  name: {names[-1]}", text, count=1), encoding="utf-8")
+        program_file.write_text(
+            re.sub(r"(?m)^(  name:\n    en: ).*$", rf"\g<1>{names[-1]}", text, count=1), encoding="utf-8"
+        )
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)

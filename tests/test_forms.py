@@ -27,6 +27,8 @@ from generator.sources import Sources
 
 from .conftest import EXAMPLE
 
+NEGOTIATING = "  - {en: Negotiating, es: Negociar}\n"
+"""A skill of the example program, in its English and Spanish words."""
 RADIO = 1 << 15
 MULTILINE = 1 << 12
 
@@ -188,9 +190,8 @@ def test_checkboxes_and_radios_read_back(example) -> None:
 
 
 def test_a_new_skill_appears_in_both_applications(program_copy) -> None:
-    program, sources = load(
-        program_copy(("  - Using computer software\n", "  - Using computer software\n  - Reading maps\n"))
-    )
+    software = "  - {en: Using computer software, es: Usar programas informáticos}\n"
+    program, sources = load(program_copy((software, software + "  - Reading maps\n")))
     forms = load_form_definitions(program, sources)
     for form_id, section in (("mentor-application", "offer"), ("mentee-application", "growth")):
         fields = fields_of(reader(render_form(program, forms[form_id], sources)))
@@ -374,7 +375,7 @@ def test_cli_reports_bad_forms_and_writes_nothing(tmp_path: Path, example_folder
 
 
 def test_text_beyond_latin_embeds_a_font_that_covers_it(program_copy) -> None:
-    program, sources = load(program_copy(("agency: Department of Public Lands and Waters", "agency: Υπουργείο Γης")))
+    program, sources = load(program_copy(("en: Department of Public Lands and Waters", "en: Υπουργείο Γης")))
     form = load_form_definitions(program, sources)["confidentiality-agreement"]
     pdf = render_form(program, form, sources)
     assert b"DejaVuSans" in pdf
@@ -483,8 +484,8 @@ def test_options_giving_the_same_name_are_refused(example_folder: Path, field: s
 
 
 def test_list_items_with_one_id_are_refused_in_program_yaml(example_folder: Path) -> None:
-    body = example_folder.read_text(encoding="utf-8").replace("  - label: Fair\n", "  - label: Poor!\n", 1)
-    body = body.replace("  - Negotiating\n", "  - {id: writing_effectively, label: Negotiating}\n", 1)
+    body = example_folder.read_text(encoding="utf-8").replace("  - label: {en: Fair,", "  - label: {en: Poor!,", 1)
+    body = body.replace(NEGOTIATING, "  - {id: writing_effectively, label: {en: Negotiating, es: Negociar}}\n", 1)
     example_folder.write_text(body, encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load(example_folder)
@@ -564,7 +565,7 @@ def test_the_readme_examples_load(example_folder: Path) -> None:
 
 
 def test_text_too_long_for_a_page_is_a_located_problem(program_copy) -> None:
-    path = program_copy(("  - Negotiating\n", "  - " + " ".join(["word"] * 2500) + "\n"))
+    path = program_copy((NEGOTIATING, "  - " + " ".join(["word"] * 2500) + "\n"))
     result = CliRunner().invoke(main, ["check", "-p", str(path)])
     assert result.exit_code == 1, result.output
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "word word" in text)

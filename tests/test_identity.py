@@ -12,6 +12,9 @@ from generator.identity import FIELD, INFO_KEYS, Identity
 from generator.program import load_program
 from generator.sources import Sources
 
+NEGOTIATING = "  - {en: Negotiating, es: Negociar}\n"
+"""A skill of the example program, in its English and Spanish words."""
+
 
 def _forms(program_file: Path) -> tuple[dict, dict]:
     sources = Sources(program_file)
@@ -25,7 +28,7 @@ def _fields(pdf: bytes) -> dict:
 
 
 def test_an_id_keeps_a_skill_field_when_its_label_is_reworded(program_copy) -> None:
-    pinned = program_copy(("  - Negotiating\n", "  - {id: negotiating, label: Negotiating with partners}\n"))
+    pinned = program_copy((NEGOTIATING, "  - {id: negotiating, label: Negotiating with partners}\n"))
     forms, pdfs = _forms(pinned)
     names = forms["mentor-application"].field_names()
     assert "offer.skills.negotiating" in names
@@ -36,14 +39,15 @@ def test_an_id_keeps_a_skill_field_when_its_label_is_reworded(program_copy) -> N
 
 
 def test_without_an_id_the_name_follows_the_english_label(program_copy) -> None:
-    forms, _ = _forms(program_copy(("  - Negotiating\n", "  - Negotiating with partners\n")))
+    forms, _ = _forms(program_copy((NEGOTIATING, "  - {en: Negotiating with partners, es: Negociar con socios}\n")))
     assert "offer.skills.negotiating_with_partners" in forms["mentor-application"].field_names()
 
 
 def test_rating_levels_and_questions_take_their_ids(program_copy) -> None:
     program_file = program_copy(
-        ("  - label: Poor\n", "  - id: lowest\n    label: Poor\n"),
-        ("  mentor_questions:\n    - ", "  mentor_questions:\n    - id: policies\n      label: "),
+        ("  - label: {en: Poor", "  - id: lowest\n    label: {en: Poor"),
+        ("  mentor_questions:\n    - en: ", "  mentor_questions:\n    - id: policies\n      label:\n        en: "),
+        ("      es: ¿Qué tan bien conocía", "        es: ¿Qué tan bien conocía"),
     )
     forms, pdfs = _forms(program_file)
     form = forms["mentor-evaluation"]
@@ -58,8 +62,8 @@ def test_rating_levels_and_questions_take_their_ids(program_copy) -> None:
 
 def test_a_reworded_form_keeps_its_version_and_names_and_new_fields_give_a_new_version(program_copy) -> None:
     forms, _ = _forms(program_copy())
-    reworded, _ = _forms(program_copy(("  - Negotiating\n", "  - {id: negotiating, label: Bargaining}\n")))
-    renamed, _ = _forms(program_copy(("  - Negotiating\n", "  - Bargaining\n")))
+    reworded, _ = _forms(program_copy((NEGOTIATING, "  - {id: negotiating, label: Bargaining}\n")))
+    renamed, _ = _forms(program_copy((NEGOTIATING, "  - Bargaining\n")))
     before, after = forms["mentor-application"], reworded["mentor-application"]
     assert after.entries() != before.entries(), "the label changed"
     assert before.version == after.version

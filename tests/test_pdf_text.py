@@ -23,12 +23,13 @@ from generator.sources import Sources
 
 from .conftest import EXAMPLE
 
+SOFTWARE = "  - {en: Using computer software, es: Usar programas informáticos}\n"
 GREEK, CYRILLIC, LATIN = "Υπουργείο Περιβάλλοντος", "Министерство природных ресурсов", "Ministère de l'Écologie"
 INTERNATIONAL = (
-    ("agency: Department of Public Lands and Waters", f'agency: "{GREEK}"'),
-    ("  - Using computer software\n", f"  - Using computer software\n  - {CYRILLIC}\n  - {LATIN}, Łódź, Øresund\n"),
-    ("  - label: Poor\n", "  - label: Слабо\n"),
-    ("  - label: Fair\n", "  - label: Μέτρια\n"),
+    ("en: Department of Public Lands and Waters", f'en: "{GREEK}"'),
+    (SOFTWARE, f"{SOFTWARE}  - {CYRILLIC}\n  - {LATIN}, Łódź, Øresund\n"),
+    ("  - label: {en: Poor,", "  - label: {en: Слабо,"),
+    ("  - label: {en: Fair,", "  - label: {en: Μέτρια,"),
 )
 
 
@@ -121,7 +122,7 @@ def test_the_prefilled_greek_value_shows_ink_in_its_box(international) -> None:
 
 
 def test_text_the_fonts_cannot_show_is_warned_about_with_its_key(program_copy, caplog) -> None:
-    path = program_copy(("  - Using computer software\n", "  - Using computer software\n  - 漢字 planning\n"))
+    path = program_copy((SOFTWARE, SOFTWARE + "  - 漢字 planning\n"))
     with caplog.at_level(logging.WARNING):
         pdfs = render(path)
     assert set(pdfs) == set(CATALOGUE)  # a warning, not a failure

@@ -171,16 +171,20 @@ def test_unknown_form_ids_in_forms_and_milestones(program_copy) -> None:
 
 
 def test_missing_required_key(program_copy) -> None:
-    path = program_copy(("  agency: Department of Public Lands and Waters\n", ""))
+    agency = (
+        "  agency:\n    en: Department of Public Lands and Waters\n    es: Departamento de Tierras y Aguas Públicas\n"
+    )
+    path = program_copy((agency, ""))
     (problem,) = problems_of(path)
     assert " program.agency: this key is required" in problem
 
 
 def test_bad_colour_and_language(program_copy) -> None:
-    path = program_copy(("color: teal", "color: tealish"), ("language: en", "language: english!"))
+    path = program_copy(("color: teal", "color: tealish"), ("languages: [en, es]", "languages: [en, english!]"))
     found = problems_of(path)
     assert any("program.color: 'tealish' is not a colour" in p for p in found)
-    assert any("program.language: 'english!' is not a BCP 47" in p for p in found)
+    assert any("program.languages.2: 'english!' is not a BCP 47" in p for p in found)
+    assert len(found) == 2, found  # texts given per language are not blamed for the list they cannot be read by
 
 
 def test_every_problem_in_one_run(program_copy) -> None:
@@ -233,7 +237,9 @@ def test_tab_indentation_is_a_located_syntax_error(program_copy) -> None:
 
 def test_keys_stay_as_written(program_copy) -> None:
     """YAML 1.1 reads `yes:` as true and `2027:` as a number; glossary terms must keep their text."""
-    path = program_copy(("glossary:\n", "glossary:\n  yes: Agreement.\n  2027: The first program year.\n"))
+    path = program_copy(
+        ("glossary:\n  en:\n", "glossary:\n  en:\n    yes: Agreement.\n    2027: The first program year.\n")
+    )
     glossary = load_program(Sources(path)).glossary
     assert glossary["yes"] == "Agreement." and glossary["2027"] == "The first program year."
 
@@ -273,15 +279,20 @@ def test_aliases_that_expand_without_end_are_refused_early(program_copy) -> None
 @pytest.mark.parametrize(
     ("old", "new", "where", "expected"),
     [
-        ("title: Mentoring Program Coordinator", "title: Coordinator: Mentoring", "title:", "must be put in quotes"),
+        ("en: Mentoring Program Coordinator", "en: Coordinator: Mentoring", "Coordinator:", "must be put in quotes"),
         ("color: teal", "color: #1f5f5b", "color:", 'comment, so this key has no value; put it in quotes: "#1f5f5b"'),
-        ("  division: Office", "  division Office", "division", "this line has no ':' after its key"),
-        ("  - Negotiating\n", "  -\tNegotiating\n", "\tNegotiating", "a tab character; YAML indents with spaces only"),
+        ("  paper: letter", "  paper letter", "paper letter", "this line has no ':' after its key"),
+        (
+            "    - en: Stronger",
+            "    -\ten: Stronger",
+            "\ten: Stronger",
+            "a tab character; YAML indents with spaces only",
+        ),
         ("session_minutes: 60", "session_minutes: 060", "session_minutes", "'060' starts with 0, which YAML reads as"),
         ("session_minutes: 60", "session_minutes: 0o17", "session_minutes", "'0o17' is not a plain whole number"),
         ("session_minutes: 60", "session_minutes: yes", "session_minutes", "'yes' is not a number (YAML reads it as"),
-        ("  name: Bridges Workplace", "  na\u200bme: Bridges Workplace", "Bridges Workplace", "invisible ZERO WIDTH"),
-        ("  agency: Department", "  \u0430gency: Department", "Department", "CYRILLIC SMALL LETTER A"),
+        ("  name:\n    en: Bridges", "  na\u200bme:\n    en: Bridges", "na\u200bme:", "invisible ZERO WIDTH"),
+        ("  agency:\n", "  \u0430gency:\n", "\u0430gency:", "CYRILLIC SMALL LETTER A"),
     ],
 )
 def test_common_slips_get_plain_advice_at_their_line(program_copy, old: str, new: str, where: str, expected: str):
@@ -292,7 +303,7 @@ def test_common_slips_get_plain_advice_at_their_line(program_copy, old: str, new
 
 
 def test_a_look_alike_key_is_named_and_the_right_one_given(program_copy) -> None:
-    path = program_copy(("  agency: Department", "  \u0430gency: Department"))
+    path = program_copy(("  agency:\n", "  \u0430gency:\n"))
     (unknown,) = [p for p in problems_of(path) if "unknown key" in p]
     assert "unknown key '\\u0430gency'" in unknown and "type it again as 'agency'" in unknown
 
@@ -309,7 +320,7 @@ def test_cross_field_checks_run_despite_a_type_error_elsewhere(program_copy) -> 
     found = problems_of(path)
     assert len(found) == 5, found
     first = line_of(path, "- id: first-meeting")
-    again = line_of(path, "title: Mid-point review") - 1
+    again = line_of(path, "title: {en: Mid-point review") - 1
     assert any(
         f"program.yaml:{again}:11: schedule.milestones.5.id: milestone id 'first-meeting' is also the id of "
         f"milestone 2 (line {first})" in p

@@ -97,7 +97,7 @@ def changed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("changed")
     text = EXAMPLE.read_text(encoding="utf-8")
     for old, new in [
-        ("name: Bridges Workplace Mentoring Program", "name: Crossings Field Mentoring Program"),
+        ("en: Bridges Workplace Mentoring Program", "en: Crossings Field Mentoring Program"),
         ("start: 2027-02-01", "start: 2028-03-06"),
         ("  closure-evaluation:\n    enabled: true", "  closure-evaluation:\n    enabled: false"),
     ]:

@@ -25,7 +25,7 @@ from generator.program import load_program
 from generator.site import render_site
 from generator.sources import Sources
 
-from .conftest import ROOT
+from .conftest import ROOT, one_language
 
 FORMS = [
     FormLink("mentoring-agreement", "Mentoring agreement", "The pair's contract.", "Mentor and mentee", "forms/x.pdf"),
@@ -51,7 +51,7 @@ def test_context_gives_dates_forms_and_lookups(program_copy) -> None:
 
 
 def test_dates_follow_the_language_spoken(program_copy) -> None:
-    program, _ = _program(program_copy, ("language: en", "language: fr-CA"))
+    program = load_program(Sources(program_copy(text=one_language("fr-CA"))))
     with speaking(program.program.language):
         assert milestone_views(program, [])[1].date_text == "15 février 2027"
     assert date_formatter("xx-YY")(dt.date(2027, 2, 15)) == "February 15, 2027"  # unknown: English, not a crash

@@ -22,25 +22,28 @@ from generator.sources import Sources
 from .conftest import ROOT
 
 HOSTILE = [
-    ("name: Bridges Workplace Mentoring Program", "name: \"Parks & Waters <script>alert('name')</script>\""),
-    ("agency: Department of Public Lands and Waters", "agency: \"Lands <script>alert('agency')</script>\""),
-    ("division: Office of Workforce Development", "division: \"Office <img src=x onerror=alert('division')>\""),
+    ("en: Bridges Workplace Mentoring Program", "en: \"Parks & Waters <script>alert('name')</script>\""),
+    ("en: Department of Public Lands and Waters", "en: \"Lands <script>alert('agency')</script>\""),
+    ("en: Office of Workforce Development", "en: \"Office <img src=x onerror=alert('division')>\""),
     (
         "    Bridges pairs experienced staff",
         "    [click](javascript:alert('purpose')) ![img](https://tracker.example/t.png) *em* { onclick=alert(1) }"
         " <b>bold</b> Bridges pairs experienced staff",
     ),
     (
-        "  - Technical expertise in your field",
+        "  - {en: Technical expertise in your field, es: Conocimientos técnicos en su área}",
         "  - '# not a heading'\n  - \"<script>alert('skill')</script>\"\n  - Parks & Waters\n"
         "  - 'x { onclick=alert(2) }'\n  - '1. numbered'\n  - '- dashed'\n  - 'a | b'\n  - '!!! note'\n"
         "  - 'snake_case *star* `code` [link](https://example.org)'",
     ),
     ("  midpoint_questions:\n", "    - \"<script>alert('question')</script>\"\n  midpoint_questions:\n"),
-    ("  - Program coordinator", "  - \"<script>alert('signatory')</script>\""),
+    ("  - {en: Program coordinator, es: Coordinación del programa}", "  - \"<script>alert('signatory')</script>\""),
     ("  closure-evaluation:", "  closure-evaluation:\n    title: \"Closure {final} <script>alert('form')</script>\""),
-    ("glossary:\n", "glossary:\n  \"<script>alert('term')</script>\": \"[l](javascript:alert('definition'))\"\n"),
-    ("glossary:\n", "glossary:\n  ': colon first': \"Mentor's supervisor\"\n"),
+    (
+        "glossary:\n  en:\n",
+        "glossary:\n  en:\n    \"<script>alert('term')</script>\": \"[l](javascript:alert('definition'))\"\n",
+    ),
+    ("glossary:\n  en:\n", "glossary:\n  en:\n    ': colon first': \"Mentor's supervisor\"\n"),
     ("    email: mentoring@dplw.example.gov", "    email: first_last@dplw.example.gov"),
     ("  url: https://mentoring.dplw.example.gov/", "  url: https://mentoring.dplw.example.gov/a_b?x=1&y=2#top"),
 ]
@@ -154,7 +157,8 @@ def test_an_email_that_could_carry_markup_is_refused(program_copy, email: str) -
         load_program(Sources(path))
     (problem,) = caught.value.problems
     assert problem.key == "program.contact.email" and "not an e-mail address" in problem.message
-    assert (problem.line, problem.column) == (39, 12)
+    line = path.read_text(encoding="utf-8").splitlines().index(f"    email: {_quoted(email)}") + 1
+    assert (problem.line, problem.column) == (line, 12)
 
 
 @pytest.mark.parametrize(
@@ -221,7 +225,8 @@ def test_a_logo_outside_the_program_folder_is_refused(program_copy, outside: Pat
     path.write_text(path.read_text().replace("  # logo: logo.png", f"  logo: {_quoted(logo)}"), encoding="utf-8")
     why = {"absolute": "is an absolute path", "dotdot": "leads out of the program folder", "link": "is a link to"}
     code, output = _check(path)
-    assert code == 1 and f"program.yaml:43:9: program.logo: '{logo}' {why[how]}" in output
+    line = path.read_text(encoding="utf-8").splitlines().index(f"  logo: {_quoted(logo)}") + 1
+    assert code == 1 and f"program.yaml:{line}:9: program.logo: '{logo}' {why[how]}" in output
     assert "copy the image into the program folder" in output
     assert "program.logo" in _build_refused(path)
 
