@@ -564,7 +564,7 @@ def _program_list(program: Program, path: str) -> list[Item]:
     """A list of items from program.yaml; rating_scale gives its labels with their ids."""
     value = _lookup(program, path)
     if isinstance(value, list) and value and all(isinstance(v, RatingLevel) for v in value):
-        return [Item.model_construct(id=v.id, label=v.label) for v in value]
+        return [v.as_item() for v in value]
     if isinstance(value, list) and all(isinstance(v, Item) for v in value):
         return list(value)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):

@@ -134,14 +134,13 @@ def _render_and_store(sources: Sources, cache: Cache, key: str) -> RenderedSite:
 def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
     """The default language's site holding the other languages' sites; every problem of every language at once."""
     from .i18n import speaking, tool_catalog
-    from .program import load_program
+    from .program import load_programs
 
     try:
-        program = load_program(sources)
+        programs = list(load_programs(sources).values())
     except InputError as exc:
         raise InputError(exc.problems + _unbound_problems(sources)) from None
-    languages = tuple(program.program.languages)
-    programs = [program, *(load_program(sources, language) for language in languages[1:])]
+    languages = tuple(programs[0].program.languages)
     problems = [problem for language in languages for problem in tool_catalog(language)[1]]
     started = []
     for each in programs:  # every language's forms render in the background while the pages are rendered
@@ -209,10 +208,10 @@ def _translation_problems(sources: Sources, translated: Sources) -> list[Problem
 
     Either would publish a page in the wrong language, or one that says something else than the program's own.
     """
-    from .i18n import language_name
+    from .i18n import locale
 
     language = translated.language or ""
-    name = language_name(language)
+    name = locale(language).english_name or language
     pages, others = sources.speaking(translated.languages[0], translated.languages).pages(), translated.pages()
     problems = []
     for page, path in pages.items():

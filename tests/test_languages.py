@@ -73,7 +73,8 @@ def _pdf_text(path: Path) -> str:
 def english_phrases() -> list[str]:
     """Pieces of every catalog message whose Spanish differs, long enough to be English only where left untranslated.
 
-    Placeholders split a message into pieces; one-word pieces count from five letters (Comment, Signature).
+    Placeholders and markup split a message into pieces of two words or more; a message of one word counts from five
+    letters (Comment, Signature).
     """
     phrases = set()
     for template, spanish in CATALOGS:
@@ -83,14 +84,18 @@ def english_phrases() -> list[str]:
             for message in read_po(handle):
                 if not isinstance(message.id, str) or not message.id or translated.get(message.id) == message.id:
                     continue
+                whole = message.id.strip(" .,:;()!?-")
+                if len(whole) >= 5 and whole.isalpha():  # a one-word label: Comment, Signature
+                    phrases.add(whole)
                 for piece in _PLACEHOLDER.split(message.id):
                     piece = " ".join(piece.strip(" .,:;()!?-").split())
-                    if (len(piece.split()) >= 2 and len(piece) >= 10) or (len(piece) >= 5 and piece.isalpha()):
+                    if len(piece.split()) >= 2 and len(piece) >= 10:
                         phrases.add(piece)
     return sorted(phrases)
 
 
 def _english_in(text: str, phrases: list[str]) -> list[str]:
+    text = re.sub(r"\S+@\S+|https?://\S+", " ", text)  # addresses are names, not words
     return [p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text)]
 
 
