@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -31,7 +32,7 @@ def in_background(work: Callable[[], T]) -> Callable[[], T]:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     # Not a daemon, which could start no workers of its own; a worker never collected is stopped at exit instead.
-    process = context.Process(target=_run, args=(sender, work))
+    process = context.Process(target=_run, args=(sender, receiver, work))
     process.start()
     atexit.register(process.terminate)
     sender.close()
@@ -55,7 +56,15 @@ def in_background(work: Callable[[], T]) -> Callable[[], T]:
     return result
 
 
-def _run(sender: Connection, work: Callable[[], object]) -> None:
+def _run(sender: Connection, receiver: Connection, work: Callable[[], object]) -> None:
+    """The worker: its result goes to the parent, or nowhere once the parent is gone.
+
+    The worker closes its copy of the pipe's reading end, so a write to a parent that died fails instead of
+    waiting for ever; and `terminate()` (an abandoned render, a stopped build) ends it at once, whatever handler
+    the parent had set for SIGTERM.
+    """
+    receiver.close()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         sender.send(("done", work()))
     except InputError as exc:

@@ -82,8 +82,8 @@ def _color(value: str) -> str:
     if value.lower() in MATERIAL_COLORS or HEX.match(value):
         return value
     raise ValueError(
-        f"'{value}' is not a colour; use a Material palette name ({', '.join(MATERIAL_COLORS[:6])}, ...) "
-        "or a hex colour such as '#1f5f5b'"
+        f"'{value}' is not a color; use a Material palette name ({', '.join(MATERIAL_COLORS[:6])}, ...) "
+        "or a hex color such as '#1f5f5b'"
     )
 
 
@@ -253,7 +253,7 @@ class ProgramInfo(Strict):
     logo: Text | None = None
     """Optional logo image (PNG or JPEG), relative to program.yaml."""
     color: Annotated[str, AfterValidator(_color)] = "teal"
-    """Material palette name (teal, indigo, blue grey, ...) or hex colour like '#1f5f5b'."""
+    """Material palette name (teal, indigo, blue grey, ...) or hex color like '#1f5f5b'."""
     language: Annotated[str, AfterValidator(_language), BeforeValidator(_alone)] = "en"
     """Language of site and forms as a BCP 47 tag (en, en-US, fr-CA); for several, write `languages` instead."""
     languages: Annotated[

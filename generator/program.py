@@ -36,7 +36,7 @@ def _cross_problems(located: Located, sources: Sources, reading: dict[str, Any])
     def unknown_form(loc: tuple[str | int, ...], form_id: str, *, key: bool) -> None:
         close = difflib.get_close_matches(form_id, known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"known forms: {', '.join(known)}"
-        problems.append(located.problem(loc, f"no form '{form_id}' in the catalogue; {hint}", key=key))
+        problems.append(located.problem(loc, f"no form '{form_id}' in the catalog; {hint}", key=key))
 
     raw_forms = data.get("forms")
     for form_id in raw_forms if isinstance(raw_forms, dict) else ():
@@ -102,7 +102,7 @@ def _milestone_problems(
             elif form_id not in known:
                 close = difflib.get_close_matches(form_id, known, n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else f"known forms: {', '.join(known)}"
-                problems.append(located.problem(where, f"no form '{form_id}' in the catalogue; {hint}"))
+                problems.append(located.problem(where, f"no form '{form_id}' in the catalog; {hint}"))
             elif get("forms", form_id, "enabled") is False:
                 message = (
                     f"form '{form_id}' is disabled (forms.{form_id}.enabled is false), so this milestone will not "

@@ -182,7 +182,7 @@ def test_missing_required_key(program_copy) -> None:
 def test_bad_colour_and_language(program_copy) -> None:
     path = program_copy(("color: teal", "color: tealish"), ("languages: [en, es]", "languages: [en, english!]"))
     found = problems_of(path)
-    assert any("program.color: 'tealish' is not a colour" in p for p in found)
+    assert any("program.color: 'tealish' is not a color" in p for p in found)
     assert any("program.languages.2: 'english!' is not a BCP 47" in p for p in found)
     assert len(found) == 2, found  # texts given per language are not blamed for the list they cannot be read by
 
