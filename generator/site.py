@@ -159,7 +159,7 @@ def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
                 sites.append(_render_language(each, local, infos, rendering))
         except InputError as exc:
             problems += exc.problems
-    problems += [p for _, local, _, _ in started[1:] for p in _translation_problems(sources, local)]
+    problems += [p for _, local, _, _ in started if local.language for p in _translation_problems(sources, local)]
     if problems:
         raise InputError(list(dict.fromkeys(problems)))
     return dataclasses.replace(sites[0], translations=tuple(sites[1:]))
@@ -204,7 +204,7 @@ def _render_language(
 
 
 def _translation_problems(sources: Sources, translated: Sources) -> list[Problem]:
-    """A page of the default language with no version in another, or only the shipped one beside the program's own.
+    """An English page with no version in another language, or only the shipped one beside the program's own.
 
     Either would publish a page in the wrong language, or one that says something else than the program's own.
     """
@@ -212,7 +212,8 @@ def _translation_problems(sources: Sources, translated: Sources) -> list[Problem
 
     language = translated.language or ""
     name = locale(language).english_name or language
-    pages, others = sources.speaking(translated.languages[0], translated.languages).pages(), translated.pages()
+    pages = dataclasses.replace(sources, language=None, languages=translated.languages).pages()
+    others = translated.pages()
     problems = []
     for page, path in pages.items():
         if not page.endswith(".md"):
@@ -250,6 +251,7 @@ def _forms(
     """
     from . import forms as api  # looked up at call time, so a test can count render_form calls
     from .formdefs import ordered_ids
+    from .formtext import catalog_files
 
     files = sources.form_files()
     enabled = [form_id for form_id in ordered_ids(list(files)) if program.form_enabled(form_id)]
@@ -257,7 +259,7 @@ def _forms(
     cached: dict[str, tuple[FormInfo, bytes]] = {}
     if cache is not None:
         logo = (sources.root / program.program.logo).read_bytes() if program.program.logo else b""
-        catalogs = [path.read_bytes() for name, path in sources.form_folder_files().items() if "/" in name]
+        catalogs = [path.read_bytes() for path in catalog_files(program.program.language, sources) if path.is_file()]
         shared = (build_digest(), program.model_dump_json(), logo, *catalogs)
         keys = {form_id: digest("form", *shared, form_id, files[form_id].read_bytes()) for form_id in enabled}
         for form_id, key in keys.items():
@@ -393,7 +395,7 @@ def _cached_site(entry: bytes | None, sources: Sources) -> RenderedSite | None:
                     return None
             except (OSError, KeyError):
                 return None  # the logo went missing: load_program reports it where it belongs
-        local = sources.speaking(facts.language, facts.languages) if len(facts.languages) > 1 else sources
+        local = sources.speaking(facts.language, facts.languages or (facts.language,))
         found.append(RenderedSite(facts, local, files, logo))
     return dataclasses.replace(found[0], translations=tuple(found[1:]))
 

@@ -19,19 +19,25 @@ def defaults_root() -> Path:
 class Sources:
     """A program folder; its own content/ and forms/ files override the defaults file by file.
 
-    Pages are those of one language: the default language's in content/, another's in content/<language>/.
+    Pages are those of one language: English pages in content/, another language's in content/<language>/.
     """
 
     program_file: Path
     language: str | None = None
-    """The language whose pages `pages()` gives: None for the default language (content/ itself)."""
+    """The language whose pages `pages()` gives, as its folder in content/ is named: None for English."""
     languages: tuple[str, ...] = ()
     """Every language the program declares, default first: their content/<language>/ folders are not pages."""
 
     def speaking(self, language: str, languages: tuple[str, ...]) -> Sources:
-        """These sources as one language's site reads them (the first of `languages` reads content/ itself)."""
-        chosen = None if language == languages[0] else language
-        return dataclasses.replace(self, language=chosen, languages=languages)
+        """These sources as one language's site reads them: English from content/, others from content/<language>/
+        (or the folder of the language without its region: content/es/ for es-MX)."""
+        from .i18n import base_language, is_source
+
+        folder = None
+        if not is_source(language):
+            own = any((base / "content" / language).is_dir() for base in (self.root, defaults_root()))
+            folder = language if own else base_language(language)
+        return dataclasses.replace(self, language=folder, languages=languages)
 
     @property
     def root(self) -> Path:
@@ -78,7 +84,7 @@ class Sources:
         """
         if self.language:
             return self._merged(f"content/{self.language}", "*")
-        reserved = {*self.languages[1:], *page_languages()}
+        reserved = {*self.languages, *(tag.split("-")[0].lower() for tag in self.languages), *page_languages()}
         return {name: path for name, path in self._merged("content", "*").items() if name.split("/")[0] not in reserved}
 
     def content_files(self) -> dict[str, Path]:

@@ -139,6 +139,14 @@ def test_every_page_has_no_axe_violations(example: Served) -> None:
     assert not any(audit.values()), "axe-core found WCAG 2.1 A/AA violations:\n" + _report(audit)
 
 
+def test_every_spanish_page_has_no_axe_violations(example: Served) -> None:
+    pages = sorted(p.name for p in (example.folder / "es").glob("*.html"))
+    assert len(pages) >= 13
+    audit = browser("audit", example.url + "es/", *pages)
+    assert sorted(audit) == pages
+    assert not any(audit.values()), "axe-core found WCAG 2.1 A/AA violations in Spanish:\n" + _report(audit)
+
+
 def test_a_light_programme_colour_has_no_axe_violations(program_copy, tmp_path: Path) -> None:
     with build_and_serve(program_copy(("color: teal", "color: yellow")), tmp_path / "site") as yellow:
         audit = browser("audit", yellow.url, "--width=1280,390", "index.html", "forms.html", "timeline.html")
@@ -152,13 +160,14 @@ def _rgb_hex(css: str) -> str:
 
 def test_tab_reaches_the_controls_with_a_visible_focus_ring(example: Served) -> None:
     palette = Palette.from_color(example.site.facts.color)
-    stops = browser("focus", example.url, "index.html", "14")
+    stops = browser("focus", example.url, "index.html", "17")
     names = [stop["name"] for stop in stops]
-    assert names[:3] == ["Skip to content", example.site.facts.name, "Search"], names
+    menu = ["Select language", "English", "Español"]  # the language menu opens as it takes focus
+    assert names[:6] == ["Skip to content", example.site.facts.name, *menu, "Search"], names
     assert "For mentees" in names  # on into the navigation
     for stop in stops:
         assert stop["visible"] and stop["outlineStyle"] == "solid" and stop["outlineWidth"] >= 2, stop
-        in_header = "md-header" in stop["cls"] or "md-search" in stop["cls"]
+        in_header = ("md-header" in stop["cls"] or "md-search" in stop["cls"]) and "md-select" not in stop["cls"]
         ring, behind = (palette.header_text, palette.header) if in_header else (palette.accent, PAGE)
         assert _rgb_hex(stop["outlineColor"]) == ring[:7], stop
         assert contrast(ring, behind) >= 3, stop  # WCAG 1.4.11: a focus ring must stand out from what is around it
@@ -178,16 +187,17 @@ def test_every_tab_stop_on_a_phone_is_on_screen(example: Served) -> None:
     """WCAG 2.4.3 and 2.4.7: the closed drawer and the closed search field must not take focus off screen."""
     stops = browser("focus", example.url, "--width=390", "index.html", "40")
     seen = stops[: stops.index(None)] if None in stops else stops  # once round the page, to the address bar
-    assert [stop["name"] for stop in seen[:3]] == ["Skip to content", "Navigation", "Search"], seen[:3]
-    assert seen[1]["tag"] == seen[2]["tag"] == "button"
+    names = [stop["name"] for stop in seen[:6]]
+    assert names == ["Skip to content", "Navigation", "Select language", "English", "Español", "Search"], seen[:6]
+    assert seen[1]["tag"] == seen[5]["tag"] == "button"
     hidden = [stop for stop in seen if not (stop["visible"] and stop["onScreen"])]
     assert hidden == [], hidden
     assert len(seen) >= 15 and not any("md-nav" in stop["cls"] for stop in seen)
 
 
 def test_the_search_dialog_has_a_name(example: Served) -> None:
-    stops = browser("focus", example.url, "index.html", "3")
-    assert stops[2]["cls"].startswith("md-search__input") and stops[2]["dialog"] == "Search", stops[2]
+    stops = browser("focus", example.url, "index.html", "6")
+    assert stops[5]["cls"].startswith("md-search__input") and stops[5]["dialog"] == "Search", stops[5]
 
 
 def test_search_finds_pages_on_a_site_opened_from_the_disk(example: Served) -> None:
@@ -246,10 +256,12 @@ def test_pages_are_in_the_programme_language(example: Served, program_copy, tmp_
         return {re.search(r'<html lang="([^"]+)"', p.read_text(encoding="utf-8"))[1] for p in folder.glob("*.html")}
 
     assert languages(example.folder) == {"en"}
-    french = tmp_path / "site"
-    build_site(program_copy(text=one_language("fr-CA")), french)
-    assert languages(french) == {"fr-CA"}  # the program's own tag, though Material's translation is plain "fr"
-    assert "Aller au contenu" in (french / "index.html").read_text(encoding="utf-8")
+    assert languages(example.folder / "es") == {"es"}
+    mexican = tmp_path / "site"
+    build_site(program_copy(text=one_language("es-MX")), mexican)
+    assert languages(mexican) == {"es-MX"}  # the program's own tag, though Material's translation is plain "es"
+    home = (mexican / "index.html").read_text(encoding="utf-8")
+    assert "Saltar a contenido" in home and "Formularios" in home  # Material's words and ours, from content/es/
 
 
 def test_a_participant_clicks_from_home_to_a_form_and_gets_the_built_pdf(example: Served, tmp_path: Path) -> None:

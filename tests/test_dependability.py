@@ -77,7 +77,7 @@ def test_a_rebuild_renders_only_the_forms_whose_inputs_changed(program_copy, tmp
     program_file = program_copy()
     site = tmp_path / "site"
     build_site(program_file, site)
-    assert sorted(renders) == ENABLED
+    assert sorted(renders) == sorted(ENABLED * 2), "every form, in English and in Spanish"
     first = tree(site)
 
     renders.clear()
@@ -85,11 +85,12 @@ def test_a_rebuild_renders_only_the_forms_whose_inputs_changed(program_copy, tmp
     assert renders == [], "nothing changed, yet forms were rendered again"
     assert tree(site) == first
 
-    (program_file.parent / "content").mkdir()
-    (program_file.parent / "content" / "index.md").write_text("# Welcome\n\nHello from {{ program.short_name }}.\n")
+    for folder in ("content", "content/es"):
+        (program_file.parent / folder).mkdir()
+        (program_file.parent / folder / "index.md").write_text("# Hi\n\nHello from {{ program.short_name }}.\n")
     build_site(program_file, site)
     assert renders == [], "a page changed, not a form"
-    assert "Hello from Bridges" in (site / "index.html").read_text(encoding="utf-8")
+    assert "Hello from Bridges" in (site / "es" / "index.html").read_text(encoding="utf-8")
 
     text = program_file.read_text(encoding="utf-8")
     program_file.write_text(
@@ -99,37 +100,44 @@ def test_a_rebuild_renders_only_the_forms_whose_inputs_changed(program_copy, tmp
         encoding="utf-8",
     )
     build_site(program_file, site)
-    assert sorted(renders) == ENABLED, "every form's key holds the whole program"
+    assert sorted(renders) == sorted(ENABLED * 2), "every form's key holds the whole program"
     assert tree(site)["forms/mentee-application.pdf"] != first["forms/mentee-application.pdf"]
 
     renders.clear()
-    (program_file.parent / "forms").mkdir()
+    catalog = program_file.parent / "forms" / "locale" / "es" / "LC_MESSAGES" / "forms.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text('msgid "Our plan"\nmsgstr "Nuestro plan"\n', encoding="utf-8")
+    build_site(program_file, site)
+    assert sorted(renders) == ENABLED, "the program's own catalog translates the Spanish forms only"
+
+    renders.clear()
     plan = (ROOT / "forms" / "action-plan.yaml").read_text(encoding="utf-8")
     (program_file.parent / "forms" / "action-plan.yaml").write_text(plan.replace("Mentoring action plan", "Our plan"))
     build_site(program_file, site)
-    assert renders == ["action-plan"]
+    assert renders == ["action-plan", "action-plan"]
     assert "Our plan" in (site / "forms.html").read_text(encoding="utf-8")
+    assert "Nuestro plan" in (site / "es" / "forms.html").read_text(encoding="utf-8")
 
 
 def test_a_damaged_cache_is_rendered_again_and_no_cache_bypasses_it(program_copy, tmp_path: Path, renders) -> None:
     program_file = program_copy()
     build_site(program_file, tmp_path / "first")
     entries = sorted((program_file.parent / FOLDER).iterdir())
-    assert len(entries) == len(ENABLED) + 1  # one per form and one for the whole render
+    assert len(entries) == 2 * len(ENABLED) + 1  # one per form and language, and one for the whole render
     for number, entry in enumerate(entries):
         data = entry.read_bytes()
         entry.write_bytes(data[: len(data) // 2] if number % 2 else data[:-1] + bytes([data[-1] ^ 1]))
 
     renders.clear()
     build_site(program_file, tmp_path / "second")
-    assert sorted(renders) == ENABLED
+    assert sorted(renders) == sorted(ENABLED * 2)
     assert tree(tmp_path / "second") == tree(tmp_path / "first")
 
     renders.clear()
     before = tree(program_file.parent / FOLDER)
     result = CliRunner().invoke(main, ["build", "--no-cache", "-p", str(program_file), "-o", str(tmp_path / "third")])
     assert result.exit_code == 0, result.output
-    assert sorted(renders) == ENABLED
+    assert sorted(renders) == sorted(ENABLED * 2)
     assert tree(program_file.parent / FOLDER) == before, "--no-cache must not write the cache either"
     assert tree(tmp_path / "third") == tree(tmp_path / "first")
 
