@@ -72,16 +72,27 @@ def build_started(rendering: Callable[[], RenderedSite], sources: Sources, out_d
         config, plugin = _load_config(sources, config_path, docs_dir)
         site = rendering()
         with replacing(out_dir, sources, SITE_MARKER) as new:
-            for each in site.every_language():
-                if each is not site:
-                    config, plugin = _load_config(sources, config_path, docs_dir)  # MkDocs' config is used up
-                config.site_dir = str(new / each.folder)
-                plugin.use(each)
-                try:
-                    mkdocs_build(config)
-                except Abort as exc:
-                    raise _mkdocs_problem(sources, config_path, f"MkDocs failed: {exc}") from None
+            config.site_dir = str(new)
+            plugin.use(site)
+            _mkdocs_build(sources, config_path, config)
+            build_translations(site, config_path, docs_dir, new)
     return site
+
+
+def build_translations(site: RenderedSite, config_path: Path, docs_dir: str, out_dir: Path) -> None:
+    """Each other language's site into its folder of a built default site: a MkDocs build of its own each."""
+    for each in site.translations:
+        config, plugin = _load_config(site.sources, config_path, docs_dir)  # a MkDocs config serves one build
+        config.site_dir = str(out_dir / each.folder)
+        plugin.use(each)
+        _mkdocs_build(site.sources, config_path, config)
+
+
+def _mkdocs_build(sources: Sources, config_path: Path, config: MkDocsConfig) -> None:
+    try:
+        mkdocs_build(config)
+    except Abort as exc:
+        raise _mkdocs_problem(sources, config_path, f"MkDocs failed: {exc}") from None
 
 
 def serve(program_file: Path, dev_addr: str | None, open_in_browser: bool, language: str | None = None) -> None:

@@ -65,7 +65,8 @@ def load_form_definitions(program: Program, sources: Sources) -> dict[str, FormD
             continue
         path = files[form_id]
         try:
-            forms[form_id] = load_form(form_id, path, program, sources.display(path), program_yaml, words)
+            with speaking(program.program.language):  # the renderer's words a definition holds (Other, Comment)
+                forms[form_id] = load_form(form_id, path, program, sources.display(path), program_yaml, words)
         except InputError as exc:
             problems += exc.problems
     if problems:

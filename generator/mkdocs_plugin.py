@@ -349,7 +349,8 @@ def material_settings(site: RenderedSite) -> MaterialSettings:
 
     # MkDocs' theme templates do not escape: config values are HTML there, so program.yaml's text is escaped here.
     # The name is Markup too, so the templates that do escape it (`site_name | e`) leave it as it is.
-    defaults = {"copyright": html.escape(f"{info.agency}, {info.division}"), "site_url": info.url}
+    url = f"{info.url.rstrip('/')}/{site.folder}" if info.url else None  # another language's site is in <lang>/
+    defaults = {"copyright": html.escape(f"{info.agency}, {info.division}"), "site_url": url}
     settings = MaterialSettings({"site_name": Markup(html.escape(info.name))}, defaults, theme)
     if len(info.languages) > 1:
         settings.alternate.extend(alternates(info))
@@ -416,14 +417,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._server: LiveReloadServer | None = None
         self._build_date = contextlib.ExitStack()
         self._error: Exception | None = None
+        self._all_languages = True
+        """Whether a site this plugin renders itself (MkDocs run directly) brings its other languages' sites."""
+        self._translations: tuple[RenderedSite, ...] = ()
 
     def use(self, site: RenderedSite) -> None:
         """Build this already rendered site next: `handbook build` renders first so input errors stop it early."""
         self._prepared = site
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Defined so MkDocs keeps this instance across `serve` rebuilds, and with it the server to add watches to."""
+        """Defined so MkDocs keeps this instance across `serve` rebuilds, and with it the server to add watches to.
+
+        `mkdocs build` (and gh-deploy) build every language, as `handbook build` does; `serve` previews one.
+        """
         self._server = None
+        self._all_languages = command != "serve"
 
     def _program_file(self, config: MkDocsConfig) -> Path:
         path = Path(os.environ.get(PROGRAM_ENV) or self.config.program)
@@ -435,6 +443,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if problem:
             raise PluginError(problem)
         site, self._prepared = self._prepared, None
+        self._translations = ()
         sources = site.sources if site else Sources(self._program_file(config))
         self._watch(sources)
         if site is None:
@@ -444,6 +453,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 count = len(exc.problems)
                 raise PluginError(f"{count} problem{'s' if count != 1 else ''} in the handbook:\n{exc}") from exc
             site = _chosen(site, os.environ.get(LANGUAGE_ENV) or self.config.language)
+            self._translations = site.translations if self._all_languages else ()
         self.site, self.settings = site, material_settings(site)
         # `mkdocs build` dates its sitemap like `handbook build` does, so the two give the same bytes.
         self._build_date.close()
@@ -484,13 +494,27 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._build_date.close()
         note = "Built by the handbook tool; `handbook build` may replace this whole folder.\n"
         (Path(config.site_dir) / SITE_MARKER).write_text(note, encoding="utf-8")
+        if self._translations and self.site is not None:
+            from .build import build_translations  # MkDocs run directly: the other languages' sites, as handbook's
+
+            try:
+                build_translations(self.site, Path(config.config_file_path), config.docs_dir, Path(config.site_dir))
+            except InputError as exc:
+                raise PluginError(str(exc)) from exc
 
     def on_build_error(self, *, error: Exception) -> None:
         self._build_date.close()
         self._error = error
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Every file of the site comes from the render; docs_dir's own (unrendered templates, the pages of other
+        languages in content/<language>/) are left out."""
         assert self.site is not None and self.settings is not None
+        docs = Path(config.docs_dir).resolve()
+        for file in list(files):
+            from_docs = file.abs_src_path is not None and Path(file.abs_src_path).resolve().is_relative_to(docs)
+            if from_docs and not file.generated_by and file.src_uri not in self.site.files:
+                files.remove(file)
         for path, content in {**self.site.files, **self.settings.files}.items():
             original = files.get_file_from_path(path)
             if original is not None:

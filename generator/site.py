@@ -17,7 +17,7 @@ from .background import in_background
 from .cache import FOLDER, Cache, build_digest, digest, pack, unpack
 from .dates import build_epoch
 from .formats import HEX, LANGUAGE, MATERIAL_COLORS, URL_CHARACTERS
-from .problems import InputError, Problem
+from .problems import InputError, Problem, warn
 from .sources import Sources, defaults_root
 
 if TYPE_CHECKING:
@@ -159,7 +159,11 @@ def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
                 sites.append(_render_language(each, local, infos, rendering))
         except InputError as exc:
             problems += exc.problems
-    problems += [p for _, local, _, _ in started if local.language for p in _translation_problems(sources, local)]
+    for _, local, _, _ in started:
+        if local.language:
+            missing, stale = _translation_problems(sources, local)
+            problems += missing
+            warn(stale)
     if problems:
         raise InputError(list(dict.fromkeys(problems)))
     return dataclasses.replace(sites[0], translations=tuple(sites[1:]))
@@ -203,32 +207,30 @@ def _render_language(
     return RenderedSite(SiteFacts.of(program), sources, files, logo)
 
 
-def _translation_problems(sources: Sources, translated: Sources) -> list[Problem]:
-    """An English page with no version in another language, or only the shipped one beside the program's own.
-
-    Either would publish a page in the wrong language, or one that says something else than the program's own.
-    """
+def _translation_problems(sources: Sources, translated: Sources) -> tuple[list[Problem], list[Problem]]:
+    """English pages with no version in another language (problems: that site would lack them), and the program's
+    own pages whose version in that language is still the shipped one (warnings: it may now say something else)."""
     from .i18n import locale
 
     language = translated.language or ""
     name = locale(language).english_name or language
     pages = dataclasses.replace(sources, language=None, languages=translated.languages).pages()
     others = translated.pages()
-    problems = []
+    missing, stale = [], []
     for page, path in pages.items():
         if not page.endswith(".md"):
             continue
         wanted = sources.root / "content" / language / page
         if page not in others:
             message = f"this page has no {name} version; translate it into {sources.display(wanted)}"
-            problems.append(Problem(sources.display(path), 1, 1, "", message))
+            missing.append(Problem(sources.display(path), 1, 1, "", message))
         elif sources.own(path) and not sources.own(others[page]):
             message = (
-                f"this page is the program's own, but its {name} version is still the shipped one, which says "
+                f"this page is the program's own, but its {name} version is still the shipped one, which may say "
                 f"something else; translate this page into {sources.display(wanted)}"
             )
-            problems.append(Problem(sources.display(path), 1, 1, "", message))
-    return problems
+            stale.append(Problem(sources.display(path), 1, 1, "", message))
+    return missing, stale
 
 
 def _unbound_problems(sources: Sources) -> list[Problem]:

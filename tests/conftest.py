@@ -70,8 +70,20 @@ def program_copy(tmp_path: Path):
 
 @pytest.fixture
 def example_folder(tmp_path: Path) -> Path:
-    """A copy of the example program folder (program.yaml only; defaults supply the rest)."""
+    """The example program in English only, in a folder of its own (program.yaml only; defaults supply the rest).
+
+    One language, so a form or page a test writes in English needs no translation and each build renders one site.
+    """
     folder = tmp_path / "example"
+    folder.mkdir()
+    (folder / "program.yaml").write_text(one_language("en"), encoding="utf-8")
+    return folder / "program.yaml"
+
+
+@pytest.fixture
+def bilingual_folder(tmp_path: Path) -> Path:
+    """A copy of the example program folder as shipped, in English and Spanish."""
+    folder = tmp_path / "bilingual"
     folder.mkdir()
     shutil.copy(EXAMPLE, folder / "program.yaml")
     return folder / "program.yaml"

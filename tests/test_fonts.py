@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
+from babel.messages.pofile import read_po, write_po
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, StreamObject
@@ -17,6 +19,7 @@ from generator.pdf.fonts import script, typed_characters
 from generator.program import load_program
 from generator.sources import Sources
 
+from .conftest import ROOT, one_language
 from .fillers import PDFJS, fill_mutool, fill_pdfjs, fill_poppler, fill_pypdf
 
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
@@ -79,22 +82,29 @@ LANGUAGES = {
 }
 
 
+def _own_catalog(folder: Path, language: str) -> None:
+    """A forms catalog of the program's own for `language`, its words left in English: the forms render in it."""
+    with (ROOT / "forms" / "locale" / "forms.pot").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    for message in catalog:
+        if message.id:
+            message.string = message.id
+    target = folder / "forms" / "locale" / language / "LC_MESSAGES" / "forms.po"
+    target.parent.mkdir(parents=True)
+    with target.open("wb") as handle:
+        write_po(handle, catalog)
+
+
 @pytest.fixture(scope="module")
 def meeting_notes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The meeting notes of a Polish, a Greek and a Russian program, each with values in its own script."""
-    from .conftest import EXAMPLE
-
     pdfs = {}
     for language, (_, agency) in LANGUAGES.items():
         folder = tmp_path_factory.mktemp(language)
-        text = EXAMPLE.read_text(encoding="utf-8")
-        for old, new in (
-            ("  language: en\n", f"  language: {language}\n"),
-            ("agency: Department of Public Lands and Waters", f'agency: "{agency}"'),
-        ):
-            assert old in text
-            text = text.replace(old, new, 1)
-        (folder / "program.yaml").write_text(text, encoding="utf-8")
+        data = yaml.safe_load(one_language(language))
+        data["program"]["agency"] = agency
+        (folder / "program.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        _own_catalog(folder, language)
         sources = Sources(folder / "program.yaml")
         program = load_program(sources)
         form = load_form_definitions(program, sources)["meeting-notes"]

@@ -483,12 +483,12 @@ def test_options_giving_the_same_name_are_refused(example_folder: Path, field: s
     assert re.search(rf"meeting-notes\.yaml:8:\d+: sections\.1\.fields\.1\.{clash}", problem), problem
 
 
-def test_list_items_with_one_id_are_refused_in_program_yaml(example_folder: Path) -> None:
-    body = example_folder.read_text(encoding="utf-8").replace("  - label: {en: Fair,", "  - label: {en: Poor!,", 1)
+def test_list_items_with_one_id_are_refused_in_program_yaml(bilingual_folder: Path) -> None:
+    body = bilingual_folder.read_text(encoding="utf-8").replace("  - label: {en: Fair,", "  - label: {en: Poor!,", 1)
     body = body.replace(NEGOTIATING, "  - {id: writing_effectively, label: {en: Negotiating, es: Negociar}}\n", 1)
-    example_folder.write_text(body, encoding="utf-8")
+    bilingual_folder.write_text(body, encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        load(example_folder)
+        load(bilingual_folder)
     found = [str(p) for p in caught.value.problems]
     assert any(
         re.search(r"program\.yaml:\d+:5: rating_scale\.2: items 1 \('Poor'\) and 2 \('Poor!'\)", p) for p in found
@@ -593,18 +593,18 @@ def test_text_too_long_in_a_form_file_is_located_there(example_folder: Path) -> 
     )
 
 
-def test_a_clash_in_a_program_yaml_list_is_blamed_on_program_yaml(example_folder: Path) -> None:
+def test_a_clash_in_a_program_yaml_list_is_blamed_on_program_yaml(bilingual_folder: Path) -> None:
     """Two criteria giving one id clash because of program.yaml, not because of the form that lists them."""
     found = _problems(
-        example_folder,
+        bilingual_folder,
         HEAD + "      - {type: checklist, name: c, label: C, options_from: eligibility.mentors}\n",
         ("  mentors:\n", "  mentors:\n    - Willing to travel\n    - Willing to travel!\n"),
     )
-    line = next(i for i, text in enumerate(example_folder.read_text().splitlines(), 1) if "travel!" in text)
+    line = next(i for i, text in enumerate(bilingual_folder.read_text().splitlines(), 1) if "travel!" in text)
     assert found == [
-        f"{example_folder}:{line}:7: eligibility.mentors.2: options 'Willing to travel' and 'Willing to travel!' both "
-        "have the id 'willing_to_travel', so they would share one field or button; make them differ in their letters "
-        "or digits (eligibility.mentors gives a form's options)"
+        f"{bilingual_folder}:{line}:7: eligibility.mentors.2: options 'Willing to travel' and 'Willing to travel!' "
+        "both have the id 'willing_to_travel', so they would share one field or button; make them differ in their "
+        "letters or digits (eligibility.mentors gives a form's options)"
     ], found
 
 

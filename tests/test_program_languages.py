@@ -163,8 +163,8 @@ def test_a_language_listed_twice_is_refused(program_copy) -> None:
     assert "program.languages.3: 'ES' is listed twice (language tags ignore case)" in problem
 
 
-def test_a_language_the_program_lacks_cannot_be_loaded(example_folder: Path) -> None:
-    (problem,) = problems_of(example_folder, "fr")
+def test_a_language_the_program_lacks_cannot_be_loaded(bilingual_folder: Path) -> None:
+    (problem,) = problems_of(bilingual_folder, "fr")
     assert "program.languages: the program has no language 'fr'; its languages are en, es" in problem
 
 

@@ -327,7 +327,15 @@ def test_export_builds_with_plain_mkdocs(tmp_path: Path, site: Path) -> None:
         cwd=tmp_path,
     )
     assert built.returncode == 0, built.stderr
-    assert tree_digest(out / "site").keys() == tree_digest(site).keys() - {".handbook-site"}  # no plugin, no marker
+    spanish = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(out / "es" / "mkdocs.yml")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert spanish.returncode == 0, spanish.stderr
+    markers = {".handbook-site", "es/.handbook-site"}  # no plugin, no marker
+    assert tree_digest(out / "site").keys() == tree_digest(site).keys() - markers
     assert pdf_links(out / "site" / "forms.html") == pdf_links(site / "forms.html")
     exported, plugged = ((root / "index.html").read_text(encoding="utf-8") for root in (out / "site", site))
     for needle in ('<html lang="en"', "assets/handbook-keyboard.js", "assets/program-color.css", "iframe-worker.js"):

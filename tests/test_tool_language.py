@@ -189,19 +189,26 @@ def test_pages_and_form_placeholders_format_dates_and_numbers_in_the_language_sp
             "  - id: dates\n    title: Dates\n    fields:\n      - type: paragraph\n"
             '        text: "Ends {{ end_date | date }}, {{ (schedule.session_minutes * 100) | number }} minutes."\n'
         )
+    catalog = forms / "locale" / "es" / "LC_MESSAGES" / "forms.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text(
+        'msgid "Dates"\nmsgstr "Fechas"\n\n'
+        'msgid "Ends {{ end_date | date }}, {{ (schedule.session_minutes * 100) | number }} minutes."\n'
+        'msgstr "Termina el {{ end_date | date }}; {{ (schedule.session_minutes * 100) | number }} minutos."\n',
+        encoding="utf-8",
+    )
     sources = Sources(program_file)
-    program = load_program(sources)
-    with speaking("es"):
-        form = load_form_definitions(program, sources)["meeting-notes"]
-    assert form.sections[-1].fields[0].text == "Ends 31 de enero de 2028, 6.000 minutes."
+    form = load_form_definitions(load_program(sources, "es"), sources)["meeting-notes"]
+    assert form.sections[-1].fields[0].text == "Termina el 31 de enero de 2028; 6.000 minutos."
+    english = load_form_definitions(load_program(sources), sources)["meeting-notes"]
+    assert english.sections[-1].fields[0].text == "Ends January 31, 2028, 6,000 minutes."
 
 
 def test_a_pdf_rendered_in_spanish_has_spanish_page_furniture_and_tooltips() -> None:
     sources = Sources(EXAMPLE)
-    program = load_program(sources)
-    with speaking("es"):
-        form = load_form_definitions(program, sources)["meeting-notes"]
-        pdf = PdfReader(io.BytesIO(render_form(program, form, sources)))
+    program = load_program(sources, "es")
+    form = load_form_definitions(program, sources)["meeting-notes"]
+    pdf = PdfReader(io.BytesIO(render_form(program, form, sources)))
     first = pdf.pages[0].extract_text()
     assert "Página 1 de" in first and "Formulario meeting-notes, rev. 1 de febrero de 2027" in first
     assert "Page 1 of" not in first

@@ -243,8 +243,8 @@ def test_a_link_leaving_the_program_folder_is_refused(program_copy, outside: Pat
     assert "never read or published" in _build_refused(path)
 
 
-def test_a_link_within_the_program_folder_is_used(program_copy) -> None:
-    path = program_copy()
+def test_a_link_within_the_program_folder_is_used(example_folder: Path) -> None:
+    path = example_folder
     (path.parent / "notes.md").write_text("# Notes\n\nFor {{ program.short_name }}.\n", encoding="utf-8")
     (path.parent / "content").mkdir()
     (path.parent / "content" / "notes.md").symlink_to(path.parent / "notes.md")
@@ -299,8 +299,8 @@ def _tamper_site_entry(program_file: Path, change) -> None:
     cache = Cache(program_file.parent / FOLDER)
     for entry in (program_file.parent / FOLDER).iterdir():
         meta, blobs = unpack(cache.get(entry.name) or b"\0\0\0\2{}")
-        if "files" in meta:
-            change(meta, blobs)
+        if "sites" in meta:
+            change(meta["sites"][0], blobs)
             cache.put(entry.name, pack(meta, blobs))
             return
     raise AssertionError("no cached site")
