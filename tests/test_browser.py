@@ -148,7 +148,8 @@ def test_every_spanish_page_has_no_axe_violations(example: Served) -> None:
 
 
 def test_a_light_programme_colour_has_no_axe_violations(program_copy, tmp_path: Path) -> None:
-    with build_and_serve(program_copy(("color: teal", "color: yellow")), tmp_path / "site") as yellow:
+    yellow_program = program_copy(text=one_language("en").replace("color: teal", "color: yellow"))
+    with build_and_serve(yellow_program, tmp_path / "site") as yellow:
         audit = browser("audit", yellow.url, "--width=1280,390", "index.html", "forms.html", "timeline.html")
     assert len(audit) == 6
     assert not any(audit.values()), "axe-core found WCAG 2.1 A/AA violations with yellow:\n" + _report(audit)
@@ -249,6 +250,8 @@ def test_the_404_page_works_at_any_depth(program_copy, tmp_path: Path) -> None:
     targets = re.findall(r'(?:href|src)="([^"]+)"', text)
     local = [t for t in targets if not t.startswith("https://")]
     assert len(local) > 10 and all(t.startswith("/hr/mentoring/") for t in local), local
+    spanish = re.findall(r'(?:href|src)="([^"]+)"', (site / "es" / "404.html").read_text(encoding="utf-8"))
+    assert "/hr/mentoring/es/forms.html" in spanish and "/hr/mentoring/es/../index.html" in spanish, spanish
 
 
 def test_pages_are_in_the_programme_language(example: Served, program_copy, tmp_path: Path) -> None:
