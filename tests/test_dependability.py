@@ -148,7 +148,7 @@ finally:
 
 def test_a_cached_rebuild_loads_no_model_or_renderer_and_notices_a_new_logo(program_copy, tmp_path: Path) -> None:
     """The cached path must stay cheap: importing pydantic or ReportLab would cost more than the rest of it."""
-    program_file = program_copy(("  # logo: logo.png", "  logo: logo.png"))
+    program_file = program_copy(text=one_language("en").replace("  color: teal", "  logo: logo.png\n  color: teal"))
     Image.new("RGB", (8, 8), "teal").save(program_file.parent / "logo.png")
     site = tmp_path / "site"
     command = [sys.executable, "-c", LOADED_AFTER_BUILD, "build", "-p", str(program_file), "-o", str(site)]
@@ -169,7 +169,7 @@ def test_a_cached_rebuild_loads_no_model_or_renderer_and_notices_a_new_logo(prog
 def test_two_builds_give_the_same_bytes_with_and_without_source_date_epoch(
     program_copy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    program_file = program_copy()
+    program_file = program_copy(text=one_language("en"))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     build_site(program_file, tmp_path / "a", use_cache=False)
     assert "SOURCE_DATE_EPOCH" not in os.environ, "the build must not leak its date into the process"
@@ -205,7 +205,7 @@ main(sys.argv[1:], prog_name="handbook")
 
 def test_a_build_never_touches_the_network(program_copy, tmp_path: Path) -> None:
     """Guards are installed before anything is imported, so import-time lookups would be caught too."""
-    program_file = program_copy(("  # logo: logo.png", "  logo: logo.png"))
+    program_file = program_copy(text=one_language("en").replace("  color: teal", "  logo: logo.png\n  color: teal"))
     Image.new("RGB", (8, 8), "teal").save(program_file.parent / "logo.png")
     result = subprocess.run(
         [sys.executable, "-c", NO_NETWORK, "build", "--no-cache", "-p", str(program_file), "-o", str(tmp_path / "s")],
