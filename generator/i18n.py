@@ -22,6 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
@@ -251,6 +252,15 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return current().ngettext(singular, plural, n)
+
+
+def speak_in(env: jinja2.Environment, spoken: Words | None = None) -> jinja2.Environment:
+    """Jinja's i18n extension answering in `spoken` (default: the language being spoken), its messages trimmed to
+    one line as babel.cfg extracts them."""
+    env.add_extension("jinja2.ext.i18n")
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations((spoken or current()).translations, newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 def N_(message: str) -> str:

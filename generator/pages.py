@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from .forms import FormInfo, form_infos
 from .hints import undefined_message
-from .i18n import current, words
+from .i18n import current, speak_in, words
 from .model import Address, Program
 from .problems import InputError, Problem
 from .sources import Sources
@@ -204,12 +204,10 @@ def template_environment(language: str | None = None, texts: Texts | None = None
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
     )
     env.template_class = TextTemplate
     spoken = language or current().language
-    env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: a message is one line, however wrapped
-    env.install_gettext_translations(words(spoken).translations, newstyle=True)  # type: ignore[attr-defined]
+    speak_in(env, words(spoken))
     env.filters["date"] = date_formatter(spoken)
     env.filters["number"] = number_formatter(spoken)
     return env

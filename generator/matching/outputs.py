@@ -15,7 +15,7 @@ import jinja2
 
 from ..collect.exports import csv_bytes, write_atomically
 from ..formdefs import FormDef
-from ..i18n import _, current
+from ..i18n import _, current, speak_in
 from .candidates import Person
 
 AGREEMENTS = ("mentoring-agreement", "confidentiality-agreement")
@@ -82,15 +82,14 @@ def _unmatched(left: list[Left]) -> bytes:
 
 
 def _page(pairs: list[Pair], left: list[Left], context: dict[str, object]) -> bytes:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
+    environment = speak_in(
+        jinja2.Environment(
+            loader=jinja2.FileSystemLoader(Path(__file__).parent),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+        )
     )
-    environment.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts the template's messages
-    environment.install_gettext_translations(current().translations, newstyle=True)  # type: ignore[attr-defined]
     environment.filters["number"] = current().number
     template = environment.get_template("review.html.j2")
     html = template.render(pairs=pairs, left=left, why=why, language=current().language, **context)

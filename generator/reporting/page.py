@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..i18n import N_, _, current
+from ..i18n import N_, _, current, speak_in
 from .charts import bar_chart
 from .figures import Distribution, Figures
 from .suppression import Shown
@@ -38,16 +38,14 @@ class View:
 
 def _environment() -> jinja2.Environment:
     """The page's Jinja, with the words of the language being spoken."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
+    return speak_in(
+        jinja2.Environment(
+            loader=jinja2.FileSystemLoader(Path(__file__).parent),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+        )
     )
-    env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts the template's messages
-    env.install_gettext_translations(current().translations, newstyle=True)  # type: ignore[attr-defined]
-    return env
 
 
 def _cell(value: Shown) -> str:
