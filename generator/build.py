@@ -17,7 +17,6 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
-from .i18n import no_such_language
 from .mkdocs_plugin import LANGUAGE_ENV, PROGRAM_ENV, SITE_MARKER, HandbookPlugin
 from .output import check_output, replacing
 from .problems import InputError, Problem, show_mkdocs_log
@@ -101,13 +100,11 @@ def serve(program_file: Path, dev_addr: str | None, open_in_browser: bool, langu
     from mkdocs.commands.serve import serve as mkdocs_serve  # the live-reload server, needless for a build
 
     sources = Sources(program_file)
-    site = render_site(sources)  # report input errors the coordinator's way before the server starts
-    languages = [each.facts.language for each in site.every_language()]
-    if language is not None and language not in languages:
-        raise InputError([Problem(sources.display(program_file), 1, 1, "", no_such_language(language, languages))])
+    # Input errors reported the coordinator's way before the server starts; the preview's language alone.
+    site = render_site(sources, preview=language or "")
     config_path = config_file(sources)
     show_mkdocs_log(logging.INFO)
     os.environ[PROGRAM_ENV] = str(program_file.resolve())
-    os.environ[LANGUAGE_ENV] = language or languages[0]
+    os.environ[LANGUAGE_ENV] = site.facts.language
     with _empty_docs_dir() as docs_dir:
         mkdocs_serve(str(config_path), docs_dir=docs_dir, dev_addr=dev_addr, open_in_browser=open_in_browser)

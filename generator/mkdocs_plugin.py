@@ -447,12 +447,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         sources = site.sources if site else Sources(self._program_file(config))
         self._watch(sources)
         if site is None:
-            try:
-                site = render_site(sources)
+            language = os.environ.get(LANGUAGE_ENV) or self.config.language
+            try:  # a preview renders the language it shows, alone
+                site = render_site(sources, preview=None if self._all_languages else language or "")
             except InputError as exc:
                 count = len(exc.problems)
                 raise PluginError(f"{count} problem{'s' if count != 1 else ''} in the handbook:\n{exc}") from exc
-            site = _chosen(site, os.environ.get(LANGUAGE_ENV) or self.config.language)
+            site = _chosen(site, language)
             self._translations = site.translations if self._all_languages else ()
         self.site, self.settings = site, material_settings(site)
         # `mkdocs build` dates its sitemap like `handbook build` does, so the two give the same bytes.

@@ -97,43 +97,50 @@ def _assets(sources: Sources) -> dict[str, bytes]:
     return {name: path.read_bytes() for name, path in sources.pages().items() if not name.endswith(".md")}
 
 
-def render_site(sources: Sources, *, use_cache: bool = True) -> RenderedSite:
+def render_site(sources: Sources, *, use_cache: bool = True, preview: str | None = None) -> RenderedSite:
     """Render everything, or raise InputError with every problem found in the program, forms and pages.
 
     With the cache, unchanged inputs give the last result without rendering (or importing the renderers), and
-    unchanged forms keep their PDFs when only pages or other forms changed.
+    unchanged forms keep their PDFs when only pages or other forms changed. `preview` renders that one language's
+    site alone ("" for the default language), as a live preview shows one: the other languages' forms and pages
+    are neither rendered nor checked, which halves a bilingual preview's wait.
     """
-    return start_render(sources, use_cache=use_cache)()
+    return start_render(sources, use_cache=use_cache, preview=preview)()
 
 
-def start_render(sources: Sources, *, use_cache: bool = True) -> Callable[[], RenderedSite]:
+def start_render(sources: Sources, *, use_cache: bool = True, preview: str | None = None) -> Callable[[], RenderedSite]:
     """`render_site` begun: a cached render is ready at once, any other renders in a forked process meanwhile.
 
     The cache is looked up here, not in the worker, so a cached rebuild neither forks nor loads a renderer.
     """
     cache = Cache(sources.root / FOLDER) if use_cache else None
     if cache is None:
-        return in_background(functools.partial(_render, sources, None))
+        return in_background(functools.partial(_render, sources, None, preview))
     try:
         key = _site_key(sources)
     except OSError:  # an unreadable input: the render reports it where it belongs
-        return in_background(functools.partial(_render, sources, None))
+        return in_background(functools.partial(_render, sources, None, preview))
+    if preview is not None:
+        key = digest("preview", key, preview)
     site = _cached_site(cache.get(key), sources)
     if site is not None:
         return lambda: site
-    return in_background(functools.partial(_render_and_store, sources, cache, key))
+    return in_background(functools.partial(_render_and_store, sources, cache, key, preview))
 
 
-def _render_and_store(sources: Sources, cache: Cache, key: str) -> RenderedSite:
-    site = _render(sources, cache)
+def _render_and_store(sources: Sources, cache: Cache, key: str, preview: str | None) -> RenderedSite:
+    site = _render(sources, cache, preview)
     cache.put(key, _packed_site(site))
     cache.prune()
     return site
 
 
-def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
-    """The default language's site holding the other languages' sites; every problem of every language at once."""
-    from .i18n import speaking, tool_catalog
+def _render(sources: Sources, cache: Cache | None, preview: str | None = None) -> RenderedSite:
+    """The default language's site holding the other languages' sites; every problem of every language at once.
+
+    With `preview`, that language's site alone (its program is still checked in every language).
+    """
+    from .i18n import no_such_language, speaking, tool_catalog
     from .program import load_programs
 
     try:
@@ -141,7 +148,13 @@ def _render(sources: Sources, cache: Cache | None) -> RenderedSite:
     except InputError as exc:
         raise InputError(exc.problems + _unbound_problems(sources)) from None
     languages = tuple(programs[0].program.languages)
-    problems = [problem for language in languages for problem in tool_catalog(language)[1]]
+    if preview is not None:
+        chosen = [each for each in programs if each.program.language == (preview or languages[0])]
+        if not chosen:
+            where = sources.display(sources.program_file)
+            raise InputError([Problem(where, 1, 1, "", no_such_language(preview, list(languages)))])
+        programs = chosen
+    problems = [problem for each in programs for problem in tool_catalog(each.program.language)[1]]
     started = []
     for each in programs:  # every language's forms render in the background while the pages are rendered
         local = sources.speaking(each.program.language, languages)

@@ -22,6 +22,7 @@ from generator.mkdocs_plugin import COLOR_CSS, material_language, material_setti
 from generator.pages import FormLink, date_formatter, milestone_views, page_context, render_pages
 from generator.problems import InputError
 from generator.program import load_program
+from generator.cache import FOLDER, Cache, unpack
 from generator.site import render_site
 from generator.sources import Sources
 
@@ -157,11 +158,12 @@ def _wait_for(url: str, pattern: str, process: subprocess.Popen[bytes], seconds:
     raise AssertionError(f"{pattern!r} never appeared at {url}")
 
 
-def test_serve_shows_a_program_yaml_edit(program_copy) -> None:
+def test_serve_shows_a_program_yaml_edit_in_the_language_it_previews(program_copy) -> None:
+    """`serve -l es` previews the Spanish site alone: no English form is rendered for it, before or after the edit."""
     program_file = program_copy()
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "-p", str(program_file), "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "generator", "serve", "-p", str(program_file), "-a", f"127.0.0.1:{port}", "-l", "es"],
         cwd=ROOT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.DEVNULL,
@@ -169,13 +171,26 @@ def test_serve_shows_a_program_yaml_edit(program_copy) -> None:
     )
     try:
         url = f"http://127.0.0.1:{port}/timeline.html"
-        _wait_for(url, "February 15, 2027", process)
+        _wait_for(url, "15 de febrero de 2027", process)
         text = program_file.read_text(encoding="utf-8").replace("start: 2027-02-01", "start: 2027-03-01")
         program_file.write_text(text, encoding="utf-8")
-        _wait_for(url, "March 15, 2027", process)
+        _wait_for(url, "15 de marzo de 2027", process)
     finally:
         process.terminate()
         process.wait(timeout=10)
+    cache = Cache(program_file.parent / FOLDER)
+    stored = [unpack(cache.get(path.name) or b"")[0] for path in cache.folder.iterdir() if path.name[0] != "."]
+    titles = {meta["title"] for meta in stored if "title" in meta}
+    assert "Solicitud de aprendiz" in titles, titles
+    assert "Mentee application" not in titles, titles
+
+
+def test_a_preview_of_a_language_the_program_lacks_is_refused(program_copy) -> None:
+    with pytest.raises(InputError) as refused:
+        render_site(Sources(program_copy()), preview="fr")
+    (problem,) = refused.value.problems
+    assert problem.file.endswith("program.yaml") and "no language 'fr'" in problem.message
+    assert "en, es" in problem.message
 
 
 def test_serve_shows_a_build_error_in_the_page_and_recovers(program_copy) -> None:
