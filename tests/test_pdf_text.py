@@ -228,19 +228,49 @@ def _structure(node: object) -> dict:
     return {"S": str(node["/S"]).lstrip("/"), "K": children}
 
 
+def _marked_text(pdf: PdfReader, kind: str) -> list[str]:
+    """The text of every marked-content sequence of one structure type (such as /Lbl), in drawing order."""
+    found: list[str] = []
+    marks: list[str] = []
+
+    def operator(op: bytes, args: list, *_: object) -> None:
+        if op in (b"BDC", b"BMC"):
+            marks.append(str(args[0]))
+            if marks[-1] == kind:
+                found.append("")
+        elif op == b"EMC":
+            marks.pop()
+
+    def text(line: str, *_: object) -> None:
+        if marks and marks[-1] == kind:
+            found[-1] += line.strip()
+
+    for page in pdf.pages:
+        page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return found
+
+
 def _all(element: dict, kind: str) -> list[dict]:
     found = [element] if element["S"] == kind else []
     return found + [e for child in element["K"] for e in _all(child, kind)]
 
 
 def test_lists_and_tables_are_tagged_as_such(example_pdfs) -> None:
-    """Checklists and bullets are L > LI > LBody; tables are Table > TR > TH/TD, the header tagged once."""
-    agreement = _structure(reader(example_pdfs["mentoring-agreement"]).trailer["/Root"]["/StructTreeRoot"]["/K"])
+    """Bullets are L > LI > (Lbl, LBody): the bullet itself is the item's label, marked content of its own (WCAG
+    PDF21, PDF/UA). A checklist is a list too, its box (a Form element) where a bullet would be, in the Lbl.
+    Tables are Table > TR > TH/TD, the header tagged once."""
+    pdf = reader(example_pdfs["mentoring-agreement"])
+    agreement = _structure(pdf.trailer["/Root"]["/StructTreeRoot"]["/K"])
     [bullets] = _all(agreement, "L")
-    assert len(bullets["K"]) == 5 and all([c["S"] for c in li["K"]] == ["LBody"] for li in bullets["K"])
+    assert len(bullets["K"]) == 5
+    assert all([c["S"] for c in li["K"]] == ["Lbl", "LBody"] for li in bullets["K"])
+    assert all([c["S"] for c in li["K"][1]["K"]] == ["P"] for li in bullets["K"])
+    labels = _marked_text(pdf, "/Lbl")
+    assert labels == ["•"] * 5  # each bullet is its own Lbl, and it is the only text in one
     application = _structure(reader(example_pdfs["mentee-application"]).trailer["/Root"]["/StructTreeRoot"]["/K"])
     skills = max(_all(application, "L"), key=lambda lst: len(lst["K"]))
-    assert all([c["S"] for c in li["K"]] == ["Form", "LBody"] for li in skills["K"])
+    assert all([c["S"] for c in li["K"]] == ["Lbl", "LBody"] for li in skills["K"])
+    assert all([c["S"] for c in li["K"][0]["K"]] == ["Form"] for li in skills["K"])
     log = _structure(reader(example_pdfs["activity-log"]).trailer["/Root"]["/StructTreeRoot"]["/K"])
     [table] = _all(log, "Table")
     assert {row["S"] for row in table["K"]} == {"TR"}

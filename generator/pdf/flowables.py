@@ -18,20 +18,44 @@ from .tagging import Tagger, tag_for
 
 
 class Text(Paragraph):
-    """A paragraph tagged as it is drawn: a heading level or P, from its style's name."""
+    """A paragraph tagged as it is drawn: a heading level or P, from its style's name, unless given a tag."""
 
-    groups: tuple[str, ...] = ()
-    """Structure groups the paragraph sits in, outermost first: ('LI', 'LBody') for a bullet."""
+    tag: str = ""
+    """The structure type, when the style's name does not give it: 'Lbl' for a list item's bullet."""
 
     def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:
-        tagger: Tagger = canvas.tagger  # type: ignore[attr-defined]
-        for kind in self.groups:
-            tagger.open(kind)
-        tagger.begin(canvas, tag_for(self.style.name))  # type: ignore[arg-type]
+        canvas.tagger.begin(canvas, self.tag or tag_for(self.style.name))  # type: ignore[attr-defined]
         super().drawOn(canvas, x, y, _sW)
         Tagger.end(canvas)  # type: ignore[arg-type]
-        for _ in self.groups:
-            tagger.close()
+
+
+class ListItem(Flowable):
+    """A bulleted item, LI: the bullet is its label (Lbl) and the text its body (LBody), as PDF/UA lists want.
+
+    The bullet is drawn as a paragraph of its own in the text's style, so the two share their first baseline.
+    """
+
+    def __init__(self, body: Text, bullet: str = "•") -> None:
+        super().__init__()
+        style = body.style
+        self.body = body
+        self.label = Text(bullet, style.clone(f"{style.name}-label", leftIndent=style.bulletIndent))
+        self.label.tag = "Lbl"
+        self.spaceBefore, self.spaceAfter, self.keepWithNext = style.spaceBefore, style.spaceAfter, style.keepWithNext
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.label.wrap(available_width, available_height)
+        self.width, self.height = available_width, self.body.wrap(available_width, available_height)[1]
+        return self.width, self.height
+
+    def draw(self) -> None:
+        tagger: Tagger = self.canv.tagger  # type: ignore[attr-defined]
+        tagger.open("LI")
+        self.label.drawOn(self.canv, 0, self.height - self.label.height)
+        tagger.open("LBody")
+        self.body.drawOn(self.canv, 0, 0)
+        tagger.close()
+        tagger.close()
 
 
 class Group(Flowable):
@@ -119,9 +143,10 @@ class CheckItem(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        """A list item: the box (a Form element) and its caption as the item's body."""
+        """A list item: the box is its label, where a bullet would be (Lbl > Form), the caption its body."""
         tagger: Tagger = self.canv.tagger  # type: ignore[attr-defined]
         tagger.open("LI")
+        tagger.open("Lbl")
         top = self.height
         self.canv.acroForm.checkbox(
             name=self.name,
@@ -138,6 +163,7 @@ class CheckItem(Flowable):
             textColor=st.INK,
             fieldFlags="",
         )
+        tagger.close()
         tagger.open("LBody")
         self.caption.drawOn(self.canv, st.CHECK + 5, top - self.caption.height + 0.5)
         tagger.close()

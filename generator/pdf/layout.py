@@ -34,6 +34,7 @@ from .flowables import (
     Box,
     CheckItem,
     Group,
+    ListItem,
     RadioCell,
     RadioFlow,
     Row,
@@ -197,9 +198,7 @@ class StoryBuilder:
         style = self.s.note if field.style == "note" else self.s.body
         out = paragraphs(field.text, style)
         bullet = self.s.bullet.clone("bullet-kept", keepWithNext=1)
-        items = [Paragraph(escape(item), bullet, bulletText="•") for item in field.items]
-        for item in items:
-            item.groups = ("LI", "LBody")
+        items = [ListItem(Paragraph(escape(item), bullet)) for item in field.items]
         if items:
             out += [Group("L"), *items, Group(), Spacer(0, 4)]
         return out
