@@ -250,6 +250,15 @@ def _marked_text(pdf: PdfReader, kind: str) -> list[str]:
     return found
 
 
+def _find(node: object, kind: str) -> list[object]:
+    """Structure elements of one type (such as /TH) under a node, as pypdf objects with all their entries."""
+    node = node.get_object()
+    kids = node.get("/K", [])
+    kids = [k.get_object() for k in (kids if isinstance(kids, list) else [kids])]
+    elements = [k for k in kids if isinstance(k, dict) and "/S" in k]
+    return [e for e in elements if e["/S"] == kind] + [f for e in elements for f in _find(e, kind)]
+
+
 def _all(element: dict, kind: str) -> list[dict]:
     found = [element] if element["S"] == kind else []
     return found + [e for child in element["K"] for e in _all(child, kind)]
@@ -258,7 +267,7 @@ def _all(element: dict, kind: str) -> list[dict]:
 def test_lists_and_tables_are_tagged_as_such(example_pdfs) -> None:
     """Bullets are L > LI > (Lbl, LBody): the bullet itself is the item's label, marked content of its own (WCAG
     PDF21, PDF/UA). A checklist is a list too, its box (a Form element) where a bullet would be, in the Lbl.
-    Tables are Table > TR > TH/TD, the header tagged once."""
+    Tables are Table > TR > TH/TD, the header tagged once, each TH scoped to its column (PDF/UA 7.5)."""
     pdf = reader(example_pdfs["mentoring-agreement"])
     agreement = _structure(pdf.trailer["/Root"]["/StructTreeRoot"]["/K"])
     [bullets] = _all(agreement, "L")
@@ -276,6 +285,8 @@ def test_lists_and_tables_are_tagged_as_such(example_pdfs) -> None:
     assert {row["S"] for row in table["K"]} == {"TR"}
     assert len(table["K"]) == 26  # the header once, though it is printed on both pages, and 25 rows
     assert [c["S"] for c in table["K"][0]["K"]] == ["TH"] * 3
+    headers = _find(reader(example_pdfs["activity-log"]).trailer["/Root"]["/StructTreeRoot"]["/K"], "/TH")
+    assert len(headers) == 3 and all(h["/A"]["/Scope"] == "/Column" and h["/A"]["/O"] == "/Table" for h in headers)
     assert all([c["S"] for c in row["K"]] == ["TD"] * 3 for row in table["K"][1:])
     assert all(cell["K"][0]["S"] == "Form" for row in table["K"][1:] for cell in row["K"])
 

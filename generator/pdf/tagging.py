@@ -105,6 +105,8 @@ class Tagger:
             refs[id(element)] = ref
             if element.page is not None:
                 entries["Pg"] = element.page
+            if element.kind == "TH":  # every table's headers are its top row: each one heads its column
+                entries["A"] = PDFDictionary({"O": PDFName("Table"), "Scope": PDFName("Column")})
             if element.mcid is not None:
                 entries["K"] = element.mcid
             elif element.widget is not None:
