@@ -58,6 +58,25 @@ def full_name(widget: object) -> str:
         node = node["/Parent"].get_object()
 
 
+def marked_text(page: object) -> list[tuple[bool, str]]:
+    """Each line of text on a page, and whether it is an artifact (printed, not read out by a screen reader)."""
+    marks: list[str] = []
+    lines: list[tuple[bool, str]] = []
+
+    def operator(op: bytes, args: list, *_: object) -> None:
+        if op in (b"BDC", b"BMC"):
+            marks.append(str(args[0]))
+        elif op == b"EMC":
+            marks.pop()
+
+    def text(line: str, *_: object) -> None:
+        if line.strip():
+            lines.append(("/Artifact" in marks, line.strip()))
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return lines
+
+
 def widget(pdf: PdfReader, name: str) -> dict:
     return next(a.get_object() for p in pdf.pages for a in p.get("/Annots", []) if full_name(a) == name)
 
@@ -274,6 +293,8 @@ def test_a_long_table_repeats_its_header_on_every_page(example_folder: Path) -> 
     assert len(table_pages) >= 3
     for page in table_pages:
         assert re.search(r"Activity\s*Date\s*Hours", page.extract_text())
+    for page in table_pages[1:]:
+        assert (True, "One line per activity (continued)") in marked_text(page)
     assert "log.entries.70.hours" in fields_of(pdf)
 
 
@@ -715,6 +736,35 @@ def test_the_90_day_decision_rule_stays_with_its_checklist(example) -> None:
     last = "obstacles.factors.10_we_work_far_apart"
     [page] = [p for p in pdf.pages if any(full_name(a) == last for a in p["/Annots"])]
     assert "no-fault clause" in page.extract_text()
+
+
+def test_a_checklist_splits_between_rows_repeating_its_label(example_folder: Path) -> None:
+    """A checklist near a page's end starts there instead of moving whole; its next page says what it continues.
+
+    Neither page holds fewer than two boxes, the repeated label is an artifact (a screen reader hears the label
+    once, and one list of all the boxes), and the decision rule after it stays with its last boxes.
+    """
+    shipped = (Path(__file__).resolve().parent.parent / "forms" / "check-up-90-day.yaml").read_text()
+    rule = "      - type: paragraph\n        style: note\n        text: >-\n          If more than two"
+    label = "Tick every factor that is causing strain in the partnership."
+    splits = 0
+    for lines in range(1, 6):  # pushes the checklist down: split after 8, 6, ... boxes, or moved whole
+        padding = f"      - {{type: multiline, name: pad, label: Padding, lines: {lines}}}\n"
+        _override(example_folder, "check-up-90-day", shipped.replace(rule, padding + rule))
+        program, sources = load(example_folder)
+        pdf = reader(render_form(program, load_form_definitions(program, sources)["check-up-90-day"], sources))
+        boxes = [sum(full_name(a).startswith("obstacles.factors.") for a in p["/Annots"]) for p in pdf.pages]
+        used = [n for n, count in enumerate(boxes) if count]
+        assert sum(boxes) == 10 and all(boxes[n] >= 2 for n in used)
+        assert "no-fault clause" in pdf.pages[used[-1]].extract_text()
+        if len(used) == 2:
+            splits += 1
+            assert (True, f"{label} (continued)") in marked_text(pdf.pages[used[1]])
+            assert not any("(continued)" in line for artifact, line in marked_text(pdf.pages[used[1]]) if not artifact)
+            document = pdf.trailer["/Root"]["/StructTreeRoot"]["/K"].get_object()
+            [checklist] = [kid.get_object() for kid in document["/K"] if kid.get_object()["/S"] == "/L"]
+            assert len(checklist["/K"]) == 10
+    assert splits >= 2
 
 
 def test_agreements_state_commitments_certification_and_copies(example) -> None:

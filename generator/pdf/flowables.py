@@ -1,8 +1,8 @@
 """Platypus flowables that place AcroForm widgets where the layout puts them.
 
 Widgets are created inside `draw()` with coordinates relative to the flowable, so fields flow with
-the text. Only `Rows` splits (between rows, repeating its header); every other flowable moves to the
-next page whole, so a field, a table row or a signature block is never cut in two.
+the text. Only `Rows` (a table or checklist) splits, between rows, repeating its label and header; every
+other flowable moves to the next page whole, so a field, a row or a signature block is never cut in two.
 """
 
 from __future__ import annotations
@@ -18,20 +18,44 @@ from .tagging import Tagger, tag_for
 
 
 class Text(Paragraph):
-    """A paragraph tagged as it is drawn: a heading level or P, from its style's name."""
+    """A paragraph tagged as it is drawn: a heading level or P, from its style's name, unless given a tag."""
 
-    groups: tuple[str, ...] = ()
-    """Structure groups the paragraph sits in, outermost first: ('LI', 'LBody') for a bullet."""
+    tag: str = ""
+    """The structure type, when the style's name does not give it: 'Lbl' for a list item's bullet."""
 
     def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:
-        tagger: Tagger = canvas.tagger  # type: ignore[attr-defined]
-        for kind in self.groups:
-            tagger.open(kind)
-        tagger.begin(canvas, tag_for(self.style.name))  # type: ignore[arg-type]
+        canvas.tagger.begin(canvas, self.tag or tag_for(self.style.name))  # type: ignore[attr-defined]
         super().drawOn(canvas, x, y, _sW)
         Tagger.end(canvas)  # type: ignore[arg-type]
-        for _ in self.groups:
-            tagger.close()
+
+
+class ListItem(Flowable):
+    """A bulleted item, LI: the bullet is its label (Lbl) and the text its body (LBody), as PDF/UA lists want.
+
+    The bullet is drawn as a paragraph of its own in the text's style, so the two share their first baseline.
+    """
+
+    def __init__(self, body: Text, bullet: str = "•") -> None:
+        super().__init__()
+        style = body.style
+        self.body = body
+        self.label = Text(bullet, style.clone(f"{style.name}-label", leftIndent=style.bulletIndent))
+        self.label.tag = "Lbl"
+        self.spaceBefore, self.spaceAfter, self.keepWithNext = style.spaceBefore, style.spaceAfter, style.keepWithNext
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.label.wrap(available_width, available_height)
+        self.width, self.height = available_width, self.body.wrap(available_width, available_height)[1]
+        return self.width, self.height
+
+    def draw(self) -> None:
+        tagger: Tagger = self.canv.tagger  # type: ignore[attr-defined]
+        tagger.open("LI")
+        self.label.drawOn(self.canv, 0, self.height - self.label.height)
+        tagger.open("LBody")
+        self.body.drawOn(self.canv, 0, 0)
+        tagger.close()
+        tagger.close()
 
 
 class Group(Flowable):
@@ -119,9 +143,10 @@ class CheckItem(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        """A list item: the box (a Form element) and its caption as the item's body."""
+        """A list item: the box is its label, where a bullet would be (Lbl > Form), the caption its body."""
         tagger: Tagger = self.canv.tagger  # type: ignore[attr-defined]
         tagger.open("LI")
+        tagger.open("Lbl")
         top = self.height
         self.canv.acroForm.checkbox(
             name=self.name,
@@ -138,6 +163,7 @@ class CheckItem(Flowable):
             textColor=st.INK,
             fieldFlags="",
         )
+        tagger.close()
         tagger.open("LBody")
         self.caption.drawOn(self.canv, st.CHECK + 5, top - self.caption.height + 0.5)
         tagger.close()
@@ -233,7 +259,7 @@ class Stack(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        y = self.height
+        y = self.height + self.getSpaceBefore()
         for part in self.parts:
             y -= part.height
             part.drawOn(self.canv, 0, y)
@@ -288,79 +314,129 @@ class Row(Flowable):
             tagger.close()
 
 
+LEAST = 2
+"""Fewest items a split table or checklist leaves on either page: never one orphaned row or box."""
+
+
 class Rows(Flowable):
-    """A caption, a header and rows that split only between rows, repeating the header on each new page."""
+    """A table or checklist splitting only between rows; what leads into it and ends it stays with its rows.
+
+    Each later page starts with '<label> (continued)' and the header row again, both artifacts, so a
+    screen reader hears the caption and header once, where the group (Table or L) starts.
+    """
 
     def __init__(
         self,
-        header: Flowable,
+        kind: str,
         rows: Sequence[Flowable],
-        caption: Flowable | None = None,
-        lead: Sequence[Paragraph] = (),
         *,
+        caption: Flowable | None = None,
+        again: Flowable | None = None,
+        header: Flowable | None = None,
+        counts: Sequence[int] = (),
+        lead: Sequence[Flowable] = (),
+        tail: Sequence[Flowable] = (),
         first: bool = True,
         last: bool = True,
     ) -> None:
         super().__init__()
-        self.header, self.rows, self.caption = header, list(rows), caption
-        self.first, self.last = first, last
-        """Whether this part opens the Table element (its header is tagged) and closes it."""
+        self.kind, self.rows, self.caption, self.again, self.header = kind, list(rows), caption, again, header
+        self.counts = list(counts) or [1] * len(self.rows)
+        """Items in each row (boxes of a checklist's row; one for a table row), for LEAST."""
         self.lead = list(lead)
         """Headings printed above the caption on the first page (see keep_leads_in_tables)."""
+        self.tail = list(tail)
+        """What ends the group on its last page, outside it: a checklist's 'Other' line, a rule about the ticks."""
+        self.first, self.last = first, last
+        """Whether this part opens the group (its caption and header are tagged) and closes it."""
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
-        self.lead_hs = [
-            p.wrap(available_width, available_height)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in self.lead
-        ]
-        self.caption_h = self.caption.wrap(available_width, available_height)[1] + st.LABEL_GAP if self.caption else 0
-        self.header_h = self.header.wrap(available_width, available_height)[1]
+
+        def height(flowable: Flowable) -> float:
+            drawn = flowable.wrap(available_width, available_height)[1]
+            return drawn + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+
+        self.lead_hs = [height(p) for p in self.lead]
+        top = self.caption if self.first else self.again
+        self.top_h = top.wrap(available_width, available_height)[1] + st.LABEL_GAP if top else 0
+        self.header_h = self.header.wrap(available_width, available_height)[1] if self.header else 0
         self.row_hs = [row.wrap(available_width, available_height)[1] for row in self.rows]
-        self.height = sum(self.lead_hs) + self.caption_h + self.header_h + sum(self.row_hs)
+        self.tail_hs = [height(f) for f in self.tail] if self.last else []
+        outer = self.getSpaceBefore() + self.getSpaceAfter()
+        self.height = sum(self.lead_hs) + self.top_h + self.header_h + sum(self.row_hs) + sum(self.tail_hs) - outer
         return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        """The first heading's space above, which a page's top drops, as it would for the heading alone."""
+        return self.lead[0].getSpaceBefore() if self.lead else 0.0
+
+    def getSpaceAfter(self) -> float:
+        """The last paragraph's space below: needed only if something follows on the page."""
+        return self.tail[-1].getSpaceAfter() if self.last and self.tail else 0.0
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         self.wrap(available_width, available_height)
-        used, fits = sum(self.lead_hs) + self.caption_h + self.header_h, 0
+        used, fits = sum(self.lead_hs) - self.getSpaceBefore() + self.top_h + self.header_h, 0
         for height in self.row_hs:
             if used + height > available_height:
                 break
             used, fits = used + height, fits + 1
-        if fits == 0 or fits == len(self.rows):
+        if fits == len(self.rows):  # only the tail is too long: it takes the last rows along
+            fits -= 1
+        while fits and sum(self.counts[fits:]) < LEAST:
+            fits -= 1
+        if not fits or sum(self.counts[:fits]) < LEAST:
             return []
+        shared = {"kind": self.kind, "again": self.again, "header": self.header}
         return [
-            Rows(self.header, self.rows[:fits], self.caption, self.lead, first=self.first, last=False),
-            Rows(self.header, self.rows[fits:], first=False, last=self.last),
+            Rows(
+                rows=self.rows[:fits],
+                caption=self.caption,
+                counts=self.counts[:fits],
+                lead=self.lead,
+                first=self.first,
+                last=False,
+                **shared,
+            ),
+            Rows(
+                rows=self.rows[fits:], counts=self.counts[fits:], tail=self.tail, first=False, last=self.last, **shared
+            ),
         ]
 
     def draw(self) -> None:
-        y = self.height
-        for paragraph, height in zip(self.lead, self.lead_hs, strict=True):
-            y -= height - paragraph.getSpaceAfter()
-            paragraph.drawOn(self.canv, 0, y)
-            y -= paragraph.getSpaceAfter()
-        if self.caption:
-            y -= self.caption.height
-            self.caption.drawOn(self.canv, 0, y)
-            y -= st.LABEL_GAP
+        y = self.height + self.getSpaceBefore()
+
+        def place(flowable: Flowable, height: float, after: float = 0.0) -> None:
+            nonlocal y
+            y -= height - after
+            flowable.drawOn(self.canv, 0, y)
+            y -= after
+
+        for flowable, height in zip(self.lead, self.lead_hs, strict=True):
+            place(flowable, height, flowable.getSpaceAfter())
         tagger: Tagger = self.canv.tagger  # type: ignore[attr-defined]
-        y -= self.header_h
-        if self.first:
-            tagger.open("Table")
-            self.header.drawOn(self.canv, 0, y)
-        else:  # the header repeated on a later page: read once, where the table starts
+        top = self.caption if self.first else self.again
+        if not self.first:  # repeated on a later page: read once, where the group starts
             Tagger.begin_artifact(self.canv)
-            self.header.drawOn(self.canv, 0, y)
+        if top:
+            place(top, self.top_h, st.LABEL_GAP)
+        if self.first:
+            tagger.open(self.kind)
+        if self.header:
+            place(self.header, self.header_h)
+        if not self.first:
             Tagger.end(self.canv)
         for row, height in zip(self.rows, self.row_hs, strict=True):
-            y -= height
-            row.drawOn(self.canv, 0, y)
+            place(row, height)
         if self.last:
             tagger.close()
+            for flowable, height in zip(self.tail, self.tail_hs, strict=True):
+                place(flowable, height, flowable.getSpaceAfter())
 
 
 def keep_leads_in_tables(story: list[Flowable]) -> list[Flowable]:
-    """Headings kept with a table are moved inside it, so the table can start on the same page.
+    """Headings kept with a table or checklist are moved inside it, so it can start on the same page.
 
     Platypus moves a heading and what it is kept with as one block to the next page whenever the block
     does not fit, leaving most of a page blank above a long table that could have split.

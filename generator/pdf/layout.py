@@ -34,6 +34,7 @@ from .flowables import (
     Box,
     CheckItem,
     Group,
+    ListItem,
     RadioCell,
     RadioFlow,
     Row,
@@ -48,9 +49,6 @@ from .wording import TOOLTIPS, WORDS
 
 SHARES = {width: 1.0 if width == "full" else float(Fraction(width)) for width in get_args(Width)}
 """Share of the line for each `width` a form may give, read from the names themselves ('2/3' is 2/3)."""
-
-_TAILS = {Checklist: 4, Signature: 2}
-"""Flowables ending a checklist (its last line, spacing, end of list) and a signature (its block, spacing)."""
 
 _NUMBER_W = 24.0
 """The rating grid's first column, holding the question's number."""
@@ -135,12 +133,16 @@ class StoryBuilder:
                 continue
             flush()
             built = self.one(field, prefix)
-            tail = _TAILS.get(type(previous), 0) if isinstance(field, ParagraphField) else 0
-            if tail:
-                # A rule about the ticks (the 90-day check-up's) or a note on copies of what was signed
-                # never starts a page apart from what it is about.
-                built = [Stack([*out[-tail:], *built], gap=0)]
-                del out[-tail:]
+            # A rule about the ticks (the 90-day check-up's) or a note on copies of what was signed never
+            # starts a page apart from what it is about: the checklist's last rows or the signature block.
+            if isinstance(field, ParagraphField) and isinstance(previous, Checklist):
+                checklist, gap = out[-2:]
+                checklist.tail += [gap, *built]
+                del out[-1]
+                built = []
+            elif isinstance(field, ParagraphField) and isinstance(previous, Signature):
+                built = [Stack([*out[-2:], *built], gap=0)]
+                del out[-2:]
             out += built
             previous = field
         flush()
@@ -173,10 +175,9 @@ class StoryBuilder:
         text = escape(label) + (f"<br/><font size=8 color='#555555'>{escape(help_text)}</font>" if help_text else "")
         return Paragraph(text, self.s.label)
 
-    def label_kept_with_next(self, label: str, help_text: str | None) -> list[Flowable]:
-        caption = self.caption(label, help_text)
-        caption.style = self.s.label.clone("kept", keepWithNext=1, spaceAfter=st.LABEL_GAP + 1)
-        return [caption]
+    def continued(self, label: str) -> Paragraph:
+        """A table's or checklist's label at the top of a later page, so a printed page says what its rows are."""
+        return Paragraph(escape(WORDS["continued"].format(label=label)), self.s.label)
 
     def header_row(self, cells: list[Flowable], shares: list[float]) -> Row:
         return Row(cells, shares, gap=4, pad=3, background=self.tint, cell="TH")
@@ -197,9 +198,7 @@ class StoryBuilder:
         style = self.s.note if field.style == "note" else self.s.body
         out = paragraphs(field.text, style)
         bullet = self.s.bullet.clone("bullet-kept", keepWithNext=1)
-        items = [Paragraph(escape(item), bullet, bulletText="•") for item in field.items]
-        for item in items:
-            item.groups = ("LI", "LBody")
+        items = [ListItem(Paragraph(escape(item), bullet)) for item in field.items]
         if items:
             out += [Group("L"), *items, Group(), Spacer(0, 4)]
         return out
@@ -232,19 +231,29 @@ class StoryBuilder:
             for option, name in zip(field.options, field.option_names(prefix), strict=True)
         ]
         columns = field.columns
-        out = [*self.label_kept_with_next(field.label, field.help), Group("L")]
-        for start in range(0, len(items), columns):
-            chunk = items[start : start + columns]
-            chunk += [Box() for _ in range(columns - len(chunk))]
-            out.append(Row(chunk, [1.0] * columns, gap=st.GAP))
-            out.append(Spacer(0, 4))
-        out.append(Group())
-        if field.other:
+        chunks = [items[start : start + columns] for start in range(0, len(items), columns)]
+        rows = [
+            Stack(
+                [Row([*chunk, *(Box() for _ in range(columns - len(chunk)))], [1.0] * columns, gap=st.GAP), Box(4)],
+                gap=0,
+            )
+            for chunk in chunks
+        ]
+        tail: list[Flowable] = []
+        after: Flowable = Spacer(0, st.BLOCK_GAP - 4)  # the last row ends in 4 pt of its own
+        if field.other:  # its line ends the checklist: it never starts a page alone
             other = self.text(f"{prefix}.{field.name}.other", TOOLTIPS["other"].format(hint=field.hint))
-            out += [Spacer(0, 2), *self.labelled(WORDS["other"], None, other)]
-        else:
-            out.append(Spacer(0, st.BLOCK_GAP - 4))
-        return out
+            line, after = self.labelled(WORDS["other"], None, other)
+            tail = [Spacer(0, 2), line]
+        checklist = Rows(
+            "L",
+            rows,
+            caption=self.caption(field.label, field.help),
+            again=self.continued(field.label),
+            counts=[len(chunk) for chunk in chunks],
+            tail=tail,
+        )
+        return [checklist, after]
 
     def _choice(self, field: Choice, prefix: str) -> list[Flowable]:
         # The loader refuses options with the same id, so every button has its own export value.
@@ -300,7 +309,13 @@ class StoryBuilder:
                 line = Stack([line, Row([Box(), note, comment], widths, gap=_GRID_GAP, cell="TD")], gap=1)
             rows.append(Stack([line, Box(5)], gap=0))
         out += [
-            Rows(self.header_row(head, shares), rows, self.caption(field.label, field.help)),
+            Rows(
+                "Table",
+                rows,
+                caption=self.caption(field.label, field.help),
+                again=self.continued(field.label),
+                header=self.header_row(head, shares),
+            ),
             Spacer(0, st.BLOCK_GAP),
         ]
         return out
@@ -318,7 +333,13 @@ class StoryBuilder:
                 for column in field.columns
             ]
             rows.append(Row(cells, shares, gap=0, cell="TD"))
-        table = Rows(self.header_row(head, shares), rows, self.caption(field.label, field.help))
+        table = Rows(
+            "Table",
+            rows,
+            caption=self.caption(field.label, field.help),
+            again=self.continued(field.label),
+            header=self.header_row(head, shares),
+        )
         return [table, Spacer(0, st.BLOCK_GAP)]
 
     def _signature(self, field: Signature, prefix: str) -> list[Flowable]:

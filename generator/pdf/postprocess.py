@@ -88,7 +88,11 @@ def _pdf_date(moment: dt.datetime) -> str:
 
 
 def _xmp(meta: Meta) -> bytes:
-    """XMP metadata: what PDF/UA checkers and document managers read instead of the Info dictionary."""
+    """XMP metadata: what PDF/UA checkers and document managers read instead of the Info dictionary.
+
+    No pdfuaid:part: that entry claims PDF/UA conformance, and no checker has passed the forms (see the test
+    test_no_pdf_ua_claim_while_no_checker_has_passed_the_forms).
+    """
     stamp = meta.date.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     title, author, subject = (escape(s) for s in (meta.title, meta.author, meta.subject))
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>

@@ -4,8 +4,9 @@ Screen readers and Acrobat's reflow follow the structure tree, not the page: eac
 paragraph is marked content (`BDC`/`EMC` with an MCID) tied to a structure element, every widget is a
 `Form` element pointing at its annotation, and header, footer and rules are artifacts. Elements are
 recorded in drawing order, which is reading order, so the tree reads like the page. Lists (L > LI >
-LBody) and tables (Table > TR > TH/TD) are groups opened and closed around what they hold; a table
-header repeated on a later page is an artifact, so a screen reader hears it once.
+Lbl + LBody: the bullet, or a checklist's box, is the item's label) and tables (Table > TR > TH/TD)
+are groups opened and closed around what they hold; a label and header repeated on a later page are
+artifacts, so a screen reader hears them once.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class Tagger:
         (self.groups[-1] if self.groups else self.document).children.append(element)
 
     def open(self, kind: str) -> None:
-        """Start a group (L, LI, Table, TR, TH, TD); what is drawn until close() belongs to it."""
+        """Start a group (L, LI, Lbl, LBody, Table, TR, TH, TD); what is drawn until close() belongs to it."""
         group = _Element(kind)
         if not self._in_artifact():  # a group drawn inside an artifact (a repeated header) stays out of the tree
             self._add(group)
@@ -104,6 +105,8 @@ class Tagger:
             refs[id(element)] = ref
             if element.page is not None:
                 entries["Pg"] = element.page
+            if element.kind == "TH":  # every table's headers are its top row: each one heads its column
+                entries["A"] = PDFDictionary({"O": PDFName("Table"), "Scope": PDFName("Column")})
             if element.mcid is not None:
                 entries["K"] = element.mcid
             elif element.widget is not None:

@@ -27,6 +27,8 @@ WORDS = TranslatedWords(
         ),
         "extra_questions": N_("Further questions"),
         "scale_intro": N_("How to use the rating scale"),
+        # TRANSLATORS: a table's or checklist's label again at the top of the next page it runs on to.
+        "continued": N_("{label} (continued)"),
     }
 )
 
