@@ -12,8 +12,6 @@ from .formdefs import FormDef, load_form, ordered_ids
 from .formtext import form_words
 from .i18n import speaking
 from .model import Program
-from .pdf import render_pdf
-from .pdf.glyphs import warn_missing_glyphs
 from .problems import InputError, Problem
 from .sources import Sources
 from .yamlsource import parse_yaml, strings
@@ -84,7 +82,11 @@ def render_form(program: Program, form: FormDef, sources: Sources, values: Mappi
 
     Text too long for a page is an InputError. The renderer's own words are in the program's language.
     """
+    # The renderer (ReportLab, fontTools) is imported only when a PDF is made: collect, match and report read
+    # definitions without it, and a cached build needs neither.
     from reportlab.platypus.doctemplate import LayoutError
+
+    from .pdf import render_pdf
 
     try:
         with speaking(program.program.language):
@@ -129,6 +131,8 @@ def _too_long(program: Program, form: FormDef, sources: Sources) -> Problem:
 
 def warn_unprintable(sources: Sources, form_ids: Iterable[str]) -> None:
     """Warn (never fail) about text in program.yaml or these forms' files that the forms' fonts cannot show."""
+    from .pdf.glyphs import warn_missing_glyphs
+
     wanted = set(form_ids)
     files = [sources.program_file, *(path for form_id, path in sources.form_files().items() if form_id in wanted)]
     warn_missing_glyphs({path: sources.display(path) for path in files})

@@ -17,9 +17,10 @@ from generator.cache import FOLDER, Cache, pack, unpack
 from generator.cli import main
 from generator.problems import InputError
 from generator.program import load_program
+from generator.site import RenderedSite
 from generator.sources import Sources
 
-from .conftest import ROOT
+from .conftest import ROOT, one_language
 
 HOSTILE = [
     ("en: Bridges Workplace Mentoring Program", "en: \"Parks & Waters <script>alert('name')</script>\""),
@@ -294,6 +295,14 @@ def test_a_program_mkdocs_yml_is_checked_with_its_place(program_copy) -> None:
     assert code == 1 and "base.yml:2:4: the tag '!!python/object/new'" in output
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RenderedSite]:
+    """The English example built once, its cache filled: each test tampers with a copy of the folder."""
+    program_file = tmp_path_factory.mktemp("built") / "program.yaml"
+    program_file.write_text(one_language("en"), encoding="utf-8")
+    return program_file, build_site(program_file, program_file.parent / "site")
+
+
 def _tamper_site_entry(program_file: Path, change) -> None:
     """Rewrite the cached site render in place, with a valid checksum, as someone with write access could."""
     cache = Cache(program_file.parent / FOLDER)
@@ -318,8 +327,10 @@ def _tamper_site_entry(program_file: Path, change) -> None:
     ],
     ids=["dotdot", "absolute", "renamed", "language", "url", "logo"],
 )
-def test_a_tampered_cache_entry_is_ignored(example_folder: Path, tmp_path: Path, change) -> None:
-    site = build_site(example_folder, example_folder.parent / "site")
+def test_a_tampered_cache_entry_is_ignored(built: tuple[Path, RenderedSite], tmp_path: Path, change) -> None:
+    example_folder = tmp_path / "example" / "program.yaml"
+    shutil.copytree(built[0].parent, example_folder.parent)
+    site = built[1]
     _tamper_site_entry(example_folder, change)
     out = tmp_path / "deep" / "er" / "site"
     rebuilt = build_site(example_folder, out)
