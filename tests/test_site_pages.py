@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from generator.cache import FOLDER, Cache, unpack
 from generator.calendar import program_calendar
 from generator.i18n import speaking
 from generator.mkdocs_plugin import COLOR_CSS, material_language, material_settings
 from generator.pages import FormLink, date_formatter, milestone_views, page_context, render_pages
 from generator.problems import InputError
 from generator.program import load_program
-from generator.cache import FOLDER, Cache, unpack
 from generator.site import render_site
 from generator.sources import Sources
 
