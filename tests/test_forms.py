@@ -13,14 +13,16 @@ from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
 from generator.cli import main
-from generator.formdefs import CATALOGUE, Width
+from generator.formdefs import CATALOGUE, ParagraphField, Signature, Width
 from generator.forms import FormDef, form_infos, load_form_definitions, render_form, render_forms
+from generator.i18n import speaking
 from generator.identity import FIELD as IDENTITY_FIELD
 from generator.identity import Identity
 from generator.ids import slug
 from generator.model import Program
 from generator.pdf.layout import SHARES
 from generator.pdf.styles import FIELD_FONT, accent, contrast_on_white, text_accent
+from generator.pdf.wording import WORDS
 from generator.problems import InputError
 from generator.program import load_program
 from generator.sources import Sources
@@ -694,6 +696,75 @@ def test_signatories_share_one_page(example, form_id: str) -> None:
         if str(a.get_object().get("/TU", "")).endswith(": printed name")
     ]
     assert len(pages) >= 2 and len(set(pages)) == 1
+
+
+def pages_holding_only_signatures(pdf: PdfReader, form: FormDef) -> list[int]:
+    """Pages on which every widget and every line read out belongs to a signature section (its heading, intro,
+    signatories and note): such a page signs nothing it shows. Call it in the form's language."""
+    signing = [section for section in form.sections if any(isinstance(f, Signature) for f in section.fields)]
+    words = [WORDS["printed_name"], WORDS["signature"], f"{WORDS['date']} ({WORDS['date_format']})"]
+    for section in signing:
+        words += [section.title, section.intro]
+        words += [role.label for field in section.fields if isinstance(field, Signature) for role in field.roles]
+        words += [field.text for field in section.fields if isinstance(field, ParagraphField)]
+    text = " ".join(" ".join(words).split())
+    ids = tuple(f"{section.id}." for section in signing)
+    only = []
+    for number, page in enumerate(pdf.pages):
+        widgets = [full_name(a) for a in page.get("/Annots", [])]
+        if all(name.startswith(ids) for name in widgets if name != IDENTITY_FIELD) and all(
+            " ".join(line.split()) in text for artifact, line in marked_text(page) if not artifact
+        ):
+            only.append(number)
+    return only
+
+
+def spanish(path: Path) -> tuple[Program, Sources]:
+    program, sources = load(path)
+    return load_program(sources, "es"), sources.speaking("es", tuple(program.program.languages))
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_no_page_holds_only_signatures(example, language: str) -> None:
+    """A signature section carries what it signs to a new page: the Spanish confidentiality agreement once
+    printed its 'Firmas' and signatories alone on page 2."""
+    program, sources, forms, pdfs = example
+    if language != "en":
+        program, sources = spanish(EXAMPLE)
+        forms = load_form_definitions(program, sources)
+    signed = [form for form in forms.values() if any(isinstance(f, Signature) for s in form.sections for f in s.fields)]
+    assert len(signed) >= 5
+    with speaking(language):
+        for form in signed:
+            pdf = reader(pdfs[form.id] if language == "en" else render_form(program, form, sources))
+            assert not pages_holding_only_signatures(pdf, form), form.id
+
+
+@pytest.mark.parametrize(
+    ("form_id", "shipped", "padded"),
+    [
+        ("confidentiality-agreement", "lines: 2  #", "lines: {lines}  #"),  # the signatures follow a checkbox
+        ("session-summary", "lines: 3\n\n  - id: next", "lines: {lines}\n\n  - id: next"),  # and a table
+    ],
+)
+def test_signatures_take_what_precedes_them_to_the_next_page(
+    example_folder: Path, form_id: str, shipped: str, padded: str
+) -> None:
+    """Wherever the page ends, the signatures start no page alone; a table before them leaves rows with them."""
+    text = (Path(__file__).resolve().parent.parent / "forms" / f"{form_id}.yaml").read_text()
+    moved = 0
+    for lines in (2, 3, 6, 22):  # the boxes before the signatures grow until the page ends at or in them
+        _override(example_folder, form_id, text.replace(shipped, padded.format(lines=lines)))
+        program, sources = load(example_folder)
+        form = load_form_definitions(program, sources)[form_id]
+        pdf = reader(render_form(program, form, sources))
+        assert not pages_holding_only_signatures(pdf, form)
+        [signing] = {n for n, page in enumerate(pdf.pages) for a in page["/Annots"] if "printed name" in a.get("/TU")}
+        moved += signing > 0
+        if form_id == "session-summary":
+            rows = {full_name(a).split(".")[2] for a in pdf.pages[signing]["/Annots"] if "activities" in full_name(a)}
+            assert len(rows) >= 2
+    assert moved >= 2
 
 
 def test_continuation_pages_carry_a_name_line(example) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from . import styles as st
 from .tagging import Tagger, tag_for
@@ -266,6 +266,13 @@ class Stack(Flowable):
             y -= self.gap
 
 
+class Signatures(Stack):
+    """A signature block: its signatories together, and any note on copies of what was signed.
+
+    Marked so the layout can keep it with what it signs (see sign_with_what_precedes).
+    """
+
+
 class Row(Flowable):
     """Flowables side by side, each given a share of the width; top-aligned; in reading order."""
 
@@ -433,6 +440,32 @@ class Rows(Flowable):
             tagger.close()
             for flowable, height in zip(self.tail, self.tail_hs, strict=True):
                 place(flowable, height, flowable.getSpaceAfter())
+
+
+def sign_with_what_precedes(story: list[Flowable]) -> list[Flowable]:
+    """A signature block never starts a page alone: it takes the block before it (what it signs) along.
+
+    Its heading and intro are kept with it already. The block before them is kept with them too; a table or
+    checklist takes them into its tail instead, so that a split leaves its last rows with the signatures.
+    """
+    out = list(story)
+    for index in reversed([n for n, flowable in enumerate(out) if isinstance(flowable, Signatures)]):
+        start = index
+        while start and isinstance(out[start - 1], Paragraph) and out[start - 1].getKeepWithNext():
+            start -= 1
+        before = start
+        while before and isinstance(out[before - 1], Spacer):
+            before -= 1
+        if not before:  # nothing precedes it: the form is only signatures
+            continue
+        previous = out[before - 1]
+        if isinstance(previous, Rows):
+            previous.tail += out[before : index + 1]
+            del out[before : index + 1]
+        else:
+            for flowable in out[before - 1 : start]:
+                flowable.keepWithNext = 1
+    return out
 
 
 def keep_leads_in_tables(story: list[Flowable]) -> list[Flowable]:
