@@ -445,27 +445,33 @@ class Rows(Flowable):
 def sign_with_what_precedes(story: list[Flowable]) -> list[Flowable]:
     """A signature block never starts a page alone: it takes the block before it (what it signs) along.
 
-    Its heading and intro are kept with it already. The block before them is kept with them too; a table or
-    checklist takes them into its tail instead, so that a split leaves its last rows with the signatures.
+    Its heading and intro are kept with it already. The block before them is kept with them too. A table or
+    checklist, just before them or before that block (a total under a table), takes them into its tail instead,
+    so that a split leaves its last rows with them rather than moving it whole.
     """
     out = list(story)
     for index in reversed([n for n, flowable in enumerate(out) if isinstance(flowable, Signatures)]):
         start = index
         while start and isinstance(out[start - 1], Paragraph) and out[start - 1].getKeepWithNext():
             start -= 1
-        before = start
-        while before and isinstance(out[before - 1], Spacer):
-            before -= 1
-        if not before:  # nothing precedes it: the form is only signatures
+        previous = _block_before(out, start)
+        if previous is None:  # nothing precedes it: the form is only signatures
             continue
-        previous = out[before - 1]
-        if isinstance(previous, Rows):
-            previous.tail += out[before : index + 1]
-            del out[before : index + 1]
+        table = previous if isinstance(out[previous], Rows) else _block_before(out, previous)
+        if table is not None and isinstance(out[table], Rows):
+            out[table].tail += out[table + 1 : index + 1]
+            del out[table + 1 : index + 1]
         else:
-            for flowable in out[before - 1 : start]:
+            for flowable in out[previous:start]:
                 flowable.keepWithNext = 1
     return out
+
+
+def _block_before(story: list[Flowable], index: int) -> int | None:
+    """Where the last flowable before `index` that is not blank space is, if any."""
+    while index and isinstance(story[index - 1], Spacer):
+        index -= 1
+    return index - 1 if index else None
 
 
 def keep_leads_in_tables(story: list[Flowable]) -> list[Flowable]:
