@@ -418,6 +418,49 @@ def test_logo_and_colour_make_the_header(program_copy) -> None:
     assert contrast_on_white(text_accent("yellow")) >= 4.5 > contrast_on_white(accent("yellow"))
 
 
+def first_line_height(page: object) -> float:
+    """How high on the page the first line read out (not the header's) sits: where the text frame starts."""
+    heights: list[float] = []
+    marks: list[str] = []
+
+    def operator(op: bytes, args: list, *_: object) -> None:
+        if op in (b"BDC", b"BMC"):
+            marks.append(str(args[0]))
+        elif op == b"EMC":
+            marks.pop()
+
+    def text(line: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if line.strip() and "/Artifact" not in marks:
+            heights.append(tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return max(heights)
+
+
+def test_a_long_agency_and_division_wrap_whole_and_the_header_grows_on_every_page(program_copy) -> None:
+    """A public form never cuts the agency's name: too long for one line, agency and division each take lines of
+    their own under the previous, and every page's text starts that much lower, under the header."""
+    agency = (
+        "Department of Public Lands, Waters, Coastal Resilience and Historic Preservation of the Northern Territories"
+    )
+    division = "Office of Workforce Development, Leadership Training and Employee Engagement"
+    long = program_copy(
+        ("en: Department of Public Lands and Waters", f"en: {agency}"),
+        ("en: Office of Workforce Development", f"en: {division}"),
+    )
+    pdfs = []
+    for path in (EXAMPLE, long):
+        program, sources = load(path)
+        pdfs.append(reader(render_form(program, load_form_definitions(program, sources)["session-summary"], sources)))
+    short_pdf, long_pdf = pdfs
+    header = " ".join(" ".join(line for artifact, line in marked_text(long_pdf.pages[0]) if artifact).split())
+    assert agency in header and division in header and "…" not in header
+    assert len(long_pdf.pages) == len(short_pdf.pages) > 1
+    pairs = zip(short_pdf.pages, long_pdf.pages, strict=True)
+    lowered = {first_line_height(short) - first_line_height(grown) for short, grown in pairs}
+    assert len(lowered) == 1 and lowered.pop() >= 2 * 8  # two lines more at 8 pt, the same on every page
+
+
 HEAD = BROKEN.split("      - {type: text")[0]
 """A form file up to its first section's `fields:` key; tests add fields at six spaces."""
 
