@@ -352,7 +352,7 @@ class _Decorator:
             w, h = self.logo.getSize()
             self.x += _LOGO_H * w / h + 8
         self.name = _fit(info.name, fonts.bold, 9, (right - self.x) * 0.6)
-        self.room = right - self.x - stringWidth(self.name, fonts.bold, 9) - 16
+        self.room = right - self.x - stringWidth(self.name, fonts.bold, 9) - st.GAP
         """Width right of the program name: the agency's lines on the first page, the name line on later ones."""
         self.agency = _agency_lines(info.agency, info.division, fonts.regular, 8, self.room)
         self.height = st.HEADER_H + (len(self.agency) - 1) * _HEADER_LEADING
