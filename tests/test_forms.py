@@ -13,14 +13,16 @@ from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
 from generator.cli import main
-from generator.formdefs import CATALOGUE, Width
+from generator.formdefs import CATALOGUE, ParagraphField, Signature, Width
 from generator.forms import FormDef, form_infos, load_form_definitions, render_form, render_forms
+from generator.i18n import speaking
 from generator.identity import FIELD as IDENTITY_FIELD
 from generator.identity import Identity
 from generator.ids import slug
 from generator.model import Program
 from generator.pdf.layout import SHARES
 from generator.pdf.styles import FIELD_FONT, accent, contrast_on_white, text_accent
+from generator.pdf.wording import WORDS
 from generator.problems import InputError
 from generator.program import load_program
 from generator.sources import Sources
@@ -416,6 +418,49 @@ def test_logo_and_colour_make_the_header(program_copy) -> None:
     assert contrast_on_white(text_accent("yellow")) >= 4.5 > contrast_on_white(accent("yellow"))
 
 
+def first_line_height(page: object) -> float:
+    """How high on the page the first line read out (not the header's) sits: where the text frame starts."""
+    heights: list[float] = []
+    marks: list[str] = []
+
+    def operator(op: bytes, args: list, *_: object) -> None:
+        if op in (b"BDC", b"BMC"):
+            marks.append(str(args[0]))
+        elif op == b"EMC":
+            marks.pop()
+
+    def text(line: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if line.strip() and "/Artifact" not in marks:
+            heights.append(tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return max(heights)
+
+
+def test_a_long_agency_and_division_wrap_whole_and_the_header_grows_on_every_page(program_copy) -> None:
+    """A public form never cuts the agency's name: too long for one line, agency and division each take lines of
+    their own under the previous, and every page's text starts that much lower, under the header."""
+    agency = (
+        "Department of Public Lands, Waters, Coastal Resilience and Historic Preservation of the Northern Territories"
+    )
+    division = "Office of Workforce Development, Leadership Training and Employee Engagement"
+    long = program_copy(
+        ("en: Department of Public Lands and Waters", f"en: {agency}"),
+        ("en: Office of Workforce Development", f"en: {division}"),
+    )
+    pdfs = []
+    for path in (EXAMPLE, long):
+        program, sources = load(path)
+        pdfs.append(reader(render_form(program, load_form_definitions(program, sources)["session-summary"], sources)))
+    short_pdf, long_pdf = pdfs
+    header = " ".join(" ".join(line for artifact, line in marked_text(long_pdf.pages[0]) if artifact).split())
+    assert agency in header and division in header and "…" not in header
+    assert len(long_pdf.pages) == len(short_pdf.pages) > 1
+    pairs = zip(short_pdf.pages, long_pdf.pages, strict=True)
+    lowered = {first_line_height(short) - first_line_height(grown) for short, grown in pairs}
+    assert len(lowered) == 1 and lowered.pop() >= 2 * 8  # two lines more at 8 pt, the same on every page
+
+
 HEAD = BROKEN.split("      - {type: text")[0]
 """A form file up to its first section's `fields:` key; tests add fields at six spaces."""
 
@@ -694,6 +739,74 @@ def test_signatories_share_one_page(example, form_id: str) -> None:
         if str(a.get_object().get("/TU", "")).endswith(": printed name")
     ]
     assert len(pages) >= 2 and len(set(pages)) == 1
+
+
+def pages_holding_only_signatures(pdf: PdfReader, form: FormDef) -> list[int]:
+    """Pages on which every widget and every line read out belongs to a signature section (its heading, intro,
+    signatories and note): such a page signs nothing it shows. Call it in the form's language."""
+    signing = [section for section in form.sections if any(isinstance(f, Signature) for f in section.fields)]
+    words = [WORDS["printed_name"], WORDS["signature"], f"{WORDS['date']} ({WORDS['date_format']})"]
+    for section in signing:
+        words += [section.title, section.intro]
+        words += [role.label for field in section.fields if isinstance(field, Signature) for role in field.roles]
+        words += [field.text for field in section.fields if isinstance(field, ParagraphField)]
+    text = " ".join(" ".join(words).split())
+    ids = tuple(f"{section.id}." for section in signing)
+    only = []
+    for number, page in enumerate(pdf.pages):
+        widgets = [full_name(a) for a in page.get("/Annots", [])]
+        if all(name.startswith(ids) for name in widgets if name != IDENTITY_FIELD) and all(
+            " ".join(line.split()) in text for artifact, line in marked_text(page) if not artifact
+        ):
+            only.append(number)
+    return only
+
+
+def spanish(path: Path) -> tuple[Program, Sources]:
+    program, sources = load(path)
+    return load_program(sources, "es"), sources.speaking("es", tuple(program.program.languages))
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_no_page_holds_only_signatures(example, language: str) -> None:
+    """A signature section carries what it signs to a new page: the Spanish confidentiality agreement once
+    printed its 'Firmas' and signatories alone on page 2."""
+    program, sources, forms, pdfs = example
+    if language != "en":
+        program, sources = spanish(EXAMPLE)
+        forms = load_form_definitions(program, sources)
+    signed = [form for form in forms.values() if any(isinstance(f, Signature) for s in form.sections for f in s.fields)]
+    assert len(signed) >= 5
+    with speaking(language):
+        for form in signed:
+            pdf = reader(pdfs[form.id] if language == "en" else render_form(program, form, sources))
+            assert not pages_holding_only_signatures(pdf, form), form.id
+
+
+@pytest.mark.parametrize(
+    ("form_id", "shipped", "padded", "sizes", "table"),
+    [  # what comes before the signatures grows until the page ends at or in them
+        ("confidentiality-agreement", "lines: 2  #", "lines: {}  #", (2, 3, 6), ""),  # a checkbox
+        ("session-summary", "lines: 3\n\n  - id: next", "lines: {}\n\n  - id: next", (3, 6, 22), "next.activities"),
+        ("activity-log", "rows: 25", "rows: {}", (25, 36), "log.entries"),  # a table, then its total
+    ],
+)
+def test_signatures_take_what_precedes_them_to_the_next_page(
+    example_folder: Path, form_id: str, shipped: str, padded: str, sizes: tuple[int, ...], table: str
+) -> None:
+    """Wherever the page ends, the signatures start no page alone; a table before them leaves rows with them."""
+    text = (Path(__file__).resolve().parent.parent / "forms" / f"{form_id}.yaml").read_text()
+    for size in sizes:
+        _override(example_folder, form_id, text.replace(shipped, padded.format(size)))
+        program, sources = load(example_folder)
+        form = load_form_definitions(program, sources)[form_id]
+        pdf = reader(render_form(program, form, sources))
+        assert not pages_holding_only_signatures(pdf, form)
+        [signing] = {n for n, page in enumerate(pdf.pages) for a in page["/Annots"] if "printed name" in a.get("/TU")}
+        assert signing > 0 or size == sizes[0]  # the first size leaves them where they are; the others move them
+        if table:
+            names = [full_name(a) for a in pdf.pages[signing]["/Annots"]]
+            assert len({name.split(".")[2] for name in names if name.startswith(f"{table}.")}) >= 2  # two rows
 
 
 def test_continuation_pages_carry_a_name_line(example) -> None:

@@ -44,6 +44,9 @@ rl_config.useA85 = 0
 
 _TOTAL = "pageTotal"
 _FOOTER_SIZE = 8.0
+_LOGO_H = 20.0
+_HEADER_LEADING = 10.0
+"""From one header line to the next: the agency's lines are 8 pt."""
 
 
 class _Group(RadioGroup):
@@ -323,12 +326,37 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text[:low].rstrip() + "…"
 
 
+def _agency_lines(agency: str, division: str, font: str, size: float, width: float) -> list[str]:
+    """Agency and division on one line if they fit, else each on lines of its own: a public form never cuts them."""
+    whole = f"{agency} · {division}"
+    if stringWidth(whole, font, size) <= width:
+        return [whole]
+    return [line for part in (agency, division) for line in _wrap(part, font, size, width)]
+
+
 class _Decorator:
-    """Draws header and footer on every page."""
+    """Draws header and footer on every page.
+
+    The header is as tall on every page as the agency's lines make it on the first (later pages carry a name
+    line there instead), so the text starts at the same height on every page.
+    """
 
     def __init__(self, program: Program, form: FormDef, styles: st.Styles, logo: Path | None) -> None:
         self.program, self.form, self.s = program, form, styles
         self.logo = ImageReader(str(logo)) if logo else None
+        info, fonts = program.program, styles.fonts
+        right = st.PAPER[info.paper][0] - st.MARGIN
+        self.x = st.MARGIN
+        """Where the program name starts: after the logo, if any."""
+        if self.logo:
+            w, h = self.logo.getSize()
+            self.x += _LOGO_H * w / h + 8
+        self.name = _fit(info.name, fonts.bold, 9, (right - self.x) * 0.6)
+        self.room = right - self.x - stringWidth(self.name, fonts.bold, 9) - st.GAP
+        """Width right of the program name: the agency's lines on the first page, the name line on later ones."""
+        self.agency = _agency_lines(info.agency, info.division, fonts.regular, 8, self.room)
+        self.height = st.HEADER_H + (len(self.agency) - 1) * _HEADER_LEADING
+        """From the top margin to the text frame."""
 
     def __call__(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         width, height = doc.pagesize
@@ -338,32 +366,27 @@ class _Decorator:
             canv.identity_field()  # type: ignore[attr-defined]
         Tagger.begin_artifact(canv)
         canv.saveState()
-        # Header: optional logo, program name in its colour, agency on the right, a thin colour rule.
-        base = height - st.MARGIN - st.HEADER_H + 10
-        x = left
+        # Header: optional logo, program name in its colour, agency on the right, a thin colour rule below.
+        top = height - st.MARGIN - st.HEADER_H + 16  # the first line's baseline
+        base = height - st.MARGIN - self.height + 10  # the rule, under the agency's last line
         if self.logo:
             w, h = self.logo.getSize()
-            logo_h = 20.0
-            canv.drawImage(self.logo, left, base + 2, width=logo_h * w / h, height=logo_h, mask="auto")
-            x = left + logo_h * w / h + 8
+            canv.drawImage(self.logo, left, top - 4, width=_LOGO_H * w / h, height=_LOGO_H, mask="auto")
         canv.setFillColor(self.s.text_accent)
         canv.setFont(fonts.bold, 9)
-        info = self.program.program
-        name = _fit(info.name, fonts.bold, 9, (right - x) * 0.6)
-        canv.drawString(x, base + 6, name)
+        canv.drawString(self.x, top, self.name)
         canv.setFillColor(st.MUTED)
         canv.setFont(fonts.regular, 8)
-        room = right - x - stringWidth(name, fonts.bold, 9) - 16
         if doc.page == 1:
-            agency = _fit(f"{info.agency} · {info.division}", fonts.regular, 8, room)
-            canv.drawRightString(right, base + 6, agency)
+            for number, line in enumerate(self.agency):
+                canv.drawRightString(right, top - number * _HEADER_LEADING, line)
         else:  # a continuation page separated from the first still says whose it is
             label = f"{WORDS['name']}: "
-            line_w = min(200.0, room - stringWidth(label, fonts.regular, 8))
-            canv.drawRightString(right - line_w - 2, base + 6, label)
+            line_w = min(200.0, self.room - stringWidth(label, fonts.regular, 8))
+            canv.drawRightString(right - line_w - 2, top, label)
             canv.setStrokeColor(st.BORDER)
             canv.setLineWidth(0.5)
-            canv.line(right - line_w, base + 5, right, base + 5)
+            canv.line(right - line_w, top - 1, right, top - 1)
         canv.setStrokeColor(self.s.accent)
         canv.setLineWidth(2)
         canv.line(left, base, right, base)
@@ -379,7 +402,7 @@ class _Decorator:
         revision = WORDS["revision"].format(form=self.form.id, date=current().date(canv.meta.date.date()))  # type: ignore[attr-defined]
         revision_w = stringWidth(revision, fonts.regular, _FOOTER_SIZE)
         left_room = right - left - room - revision_w - 24
-        footer = _fit(f"{info.name} · {self.form.title}", fonts.regular, _FOOTER_SIZE, left_room)
+        footer = _fit(f"{self.program.program.name} · {self.form.title}", fonts.regular, _FOOTER_SIZE, left_room)
         canv.drawString(left, y, footer)
         start = right - room
         canv.drawRightString(start - 12, y, revision)
@@ -398,18 +421,19 @@ def build(program: Program, form: FormDef, logo: Path | None, meta: Meta, values
     fonts = st.dejavu()
     styles = st.Styles(fonts, st.accent(info.color), st.text_accent(info.color))
     buffer = io.BytesIO()
+    decorator = _Decorator(program, form, styles, logo)
     doc = BaseDocTemplate(
         buffer,
         pagesize=st.PAPER[info.paper],
         leftMargin=st.MARGIN,
         rightMargin=st.MARGIN,
-        topMargin=st.MARGIN + st.HEADER_H,
+        topMargin=st.MARGIN + decorator.height,
         bottomMargin=st.MARGIN + st.FOOTER_H,
         invariant=1,
         initialFontName=fonts.regular,  # ReportLab's default, Helvetica, would sit in every page's resources
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0)
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_Decorator(program, form, styles, logo))])
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorator)])
     canvas_class = type("FormCanvas", (_Canvas,), {"font": fonts.regular, "meta": meta})
     doc.build(StoryBuilder(program, form, styles, frame.width, values).story(), canvasmaker=canvas_class)
     return buffer.getvalue()

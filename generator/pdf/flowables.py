@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from . import styles as st
 from .tagging import Tagger, tag_for
@@ -266,6 +266,13 @@ class Stack(Flowable):
             y -= self.gap
 
 
+class Signatures(Stack):
+    """A signature block: its signatories together, and any note on copies of what was signed.
+
+    Marked so the layout can keep it with what it signs (see sign_with_what_precedes).
+    """
+
+
 class Row(Flowable):
     """Flowables side by side, each given a share of the width; top-aligned; in reading order."""
 
@@ -433,6 +440,38 @@ class Rows(Flowable):
             tagger.close()
             for flowable, height in zip(self.tail, self.tail_hs, strict=True):
                 place(flowable, height, flowable.getSpaceAfter())
+
+
+def sign_with_what_precedes(story: list[Flowable]) -> list[Flowable]:
+    """A signature block never starts a page alone: it takes the block before it (what it signs) along.
+
+    Its heading and intro are kept with it already. The block before them is kept with them too. A table or
+    checklist, just before them or before that block (a total under a table), takes them into its tail instead,
+    so that a split leaves its last rows with them rather than moving it whole.
+    """
+    out = list(story)
+    for index in reversed([n for n, flowable in enumerate(out) if isinstance(flowable, Signatures)]):
+        start = index
+        while start and isinstance(out[start - 1], Paragraph) and out[start - 1].getKeepWithNext():
+            start -= 1
+        previous = _block_before(out, start)
+        if previous is None:  # nothing precedes it: the form is only signatures
+            continue
+        table = previous if isinstance(out[previous], Rows) else _block_before(out, previous)
+        if table is not None and isinstance(out[table], Rows):
+            out[table].tail += out[table + 1 : index + 1]
+            del out[table + 1 : index + 1]
+        else:
+            for flowable in out[previous:start]:
+                flowable.keepWithNext = 1
+    return out
+
+
+def _block_before(story: list[Flowable], index: int) -> int | None:
+    """Where the last flowable before `index` that is not blank space is, if any."""
+    while index and isinstance(story[index - 1], Spacer):
+        index -= 1
+    return index - 1 if index else None
 
 
 def keep_leads_in_tables(story: list[Flowable]) -> list[Flowable]:

@@ -40,9 +40,11 @@ from .flowables import (
     Row,
     Rows,
     SignatureLine,
+    Signatures,
     Stack,
     TextBox,
     keep_leads_in_tables,
+    sign_with_what_precedes,
 )
 from .flowables import Text as Paragraph
 from .wording import TOOLTIPS, WORDS
@@ -81,20 +83,19 @@ class StoryBuilder:
             Paragraph(escape(self.return_line()), self.s.small.clone("return", spaceAfter=6)),
             *[Paragraph(escape(p.strip()), self.s.body) for p in self.form.intro.split("\n\n") if p.strip()],
         ]
-        sections = self.form.sections
-        for section, following in zip(sections, [*sections[1:], None], strict=True):
+        for section in self.form.sections:
             story.append(Paragraph(escape(section.title), self.s.section))
             story += paragraphs(section.intro, self.s.body)
             body = self.fields(section.fields, section.id)
-            signs_next = following is not None and isinstance(following.fields[0], Signature)
-            if isinstance(body[-1], Paragraph) and not signs_next:
+            if isinstance(body[-1], Paragraph):
                 # Text ending a section leads into nothing there: kept with the next section, it would pull
-                # that section's first block along and leave the rest of the page blank.
+                # that section's first block along and leave the rest of the page blank. Signatures that follow
+                # take it along all the same (sign_with_what_precedes): it is what they sign.
                 body[-1].keepWithNext = 0
             story += body
         while isinstance(story[-1], Spacer):  # space after the last field could start a blank page
             story.pop()
-        return keep_leads_in_tables(story)
+        return keep_leads_in_tables(sign_with_what_precedes(story))
 
     def who_line(self) -> str:
         """Who fills the form in and about how long it takes, so people can set the time aside."""
@@ -141,7 +142,7 @@ class StoryBuilder:
                 del out[-1]
                 built = []
             elif isinstance(field, ParagraphField) and isinstance(previous, Signature):
-                built = [Stack([*out[-2:], *built], gap=0)]
+                built = [Signatures([*out[-2:], *built], gap=0)]
                 del out[-2:]
             out += built
             previous = field
@@ -343,7 +344,7 @@ class StoryBuilder:
         return [table, Spacer(0, st.BLOCK_GAP)]
 
     def _signature(self, field: Signature, prefix: str) -> list[Flowable]:
-        out: list[Stack] = []
+        out: list[Flowable] = []
         for item in field.roles:
             role, key = item.label, f"{prefix}.{item.key}"
             parts = [
@@ -363,7 +364,7 @@ class StoryBuilder:
             ]
             out.append(Stack([Paragraph(escape(role), self.s.label), Row(parts, [0.4, 0.38, 0.22])], gap=2))
         # One block: a page never holds a lone signatory, cut off from the others who sign the same form.
-        return [Stack(out, gap=st.BLOCK_GAP + 3), Spacer(0, st.BLOCK_GAP + 3)]
+        return [Signatures(out, gap=st.BLOCK_GAP + 3), Spacer(0, st.BLOCK_GAP + 3)]
 
     def _repeat(self, field: Repeat, prefix: str) -> list[Flowable]:
         out: list[Flowable] = []
