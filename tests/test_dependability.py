@@ -25,7 +25,7 @@ from generator.output import exchange
 from generator.program import load_program
 from generator.sources import Sources
 
-from .conftest import EXAMPLE, ROOT, one_language
+from .conftest import EXAMPLE, FEW_FORMS, ROOT, one_language
 
 PROGRAM = load_program(Sources(EXAMPLE))
 ENABLED = sorted(p.stem for p in (ROOT / "forms").glob("*.yaml") if PROGRAM.form_enabled(p.stem))
@@ -148,7 +148,8 @@ finally:
 
 def test_a_cached_rebuild_loads_no_model_or_renderer_and_notices_a_new_logo(program_copy, tmp_path: Path) -> None:
     """The cached path must stay cheap: importing pydantic or ReportLab would cost more than the rest of it."""
-    program_file = program_copy(text=one_language("en").replace("  color: teal", "  logo: logo.png\n  color: teal"))
+    text = one_language("en", FEW_FORMS).replace("  color: teal", "  logo: logo.png\n  color: teal")
+    program_file = program_copy(text=text)
     Image.new("RGB", (8, 8), "teal").save(program_file.parent / "logo.png")
     site = tmp_path / "site"
     command = [sys.executable, "-c", LOADED_AFTER_BUILD, "build", "-p", str(program_file), "-o", str(site)]

@@ -22,7 +22,7 @@ from generator.build import build_site
 from generator.cli import main
 from generator.output import FORMS_MANIFEST
 
-from .conftest import one_language
+from .conftest import FEW_FORMS, one_language
 
 OFFSETS = (0.0, 0.4, 0.8, 1.2, 1.6)
 """Seconds between the starts of two builds into one folder; a cached build takes one to three."""
@@ -61,7 +61,7 @@ def is_mounted(folder: Path) -> bool:
 
 
 def test_two_builds_into_one_folder_at_once_give_one_whole_site(program_copy, tmp_path: Path) -> None:
-    program_file = program_copy(text=one_language("en"))
+    program_file = program_copy(text=one_language("en", FEW_FORMS))
     build_site(program_file, tmp_path / "reference")  # also fills the cache, so the builds race where they swap
     expected = tree(tmp_path / "reference")
     command = handbook("build", "-p", str(program_file), "-o", str(tmp_path / "site"))
@@ -77,7 +77,7 @@ def test_two_builds_into_one_folder_at_once_give_one_whole_site(program_copy, tm
 
 
 def test_sigterm_during_a_build_leaves_the_last_site_and_no_temporary_folder(program_copy, tmp_path: Path) -> None:
-    program_file = program_copy(text=one_language("en"))
+    program_file = program_copy(text=one_language("en", FEW_FORMS))
     site = tmp_path / "site"
     build_site(program_file, site)
     before = tree(site)
@@ -125,7 +125,7 @@ def _builds_in_place(program_file: Path, tmp_path: Path, site: Path) -> None:
 def test_an_empty_mount_point_is_built_into_in_place(program_copy, tmp_path: Path) -> None:
     with mounted(tmp_path / "site", "-t", "tmpfs", "-o", "size=64m", "none") as site:
         (site / "lost+found").mkdir()  # as on a freshly made ext4 volume: the volume's, neither content nor ours
-        _builds_in_place(program_copy(text=one_language("en")), tmp_path, site)
+        _builds_in_place(program_copy(text=one_language("en", FEW_FORMS)), tmp_path, site)
         assert (site / "lost+found").is_dir()
 
 
@@ -135,7 +135,7 @@ def test_a_folder_that_cannot_be_renamed_is_filled_in_place(program_copy, tmp_pa
     site.mkdir()
     with mounted(site, "--bind", str(site)):
         assert not os.path.ismount(site), "this kernel or Python sees the bind mount; the test needs it hidden"
-        _builds_in_place(program_copy(text=one_language("en")), tmp_path, site)
+        _builds_in_place(program_copy(text=one_language("en", FEW_FORMS)), tmp_path, site)
 
 
 def test_a_rename_across_devices_falls_back_to_filling_in_place(
@@ -146,7 +146,7 @@ def test_a_rename_across_devices_falls_back_to_filling_in_place(
     def across_devices(a: Path, b: Path) -> bool:
         raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), str(b))
 
-    program_file = program_copy(text=one_language("en"))
+    program_file = program_copy(text=one_language("en", FEW_FORMS))
     build_site(program_file, tmp_path / "site")
     monkeypatch.setattr(generator.output, "exchange", across_devices)
     _changes_name(program_file, "Across Devices Program")
@@ -156,7 +156,7 @@ def test_a_rename_across_devices_falls_back_to_filling_in_place(
 
 
 def test_a_full_disk_is_reported_as_the_output_folders(program_copy, tmp_path: Path) -> None:
-    program_file = program_copy(text=one_language("en"))
+    program_file = program_copy(text=one_language("en", FEW_FORMS))
     with mounted(tmp_path / "disk", "-t", "tmpfs", "-o", "size=1m", "none") as disk:
         result = CliRunner().invoke(main, ["build", "-p", str(program_file), "-o", str(disk / "site")])
         assert result.exit_code == 1

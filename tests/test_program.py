@@ -12,7 +12,7 @@ from generator.problems import InputError
 from generator.program import load_program
 from generator.sources import Sources
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, FEW_FORMS, one_language
 
 
 def problems_of(path: Path) -> list[str]:
@@ -444,7 +444,7 @@ def test_check_warns_once_about_a_milestone_on_a_holiday(program_copy) -> None:
     import subprocess
     import sys
 
-    path = program_copy(("  # country: US", "  country: US"))
+    path = program_copy(text=one_language("en", FEW_FORMS).replace("program:\n", "program:\n  country: US\n", 1))
     run = subprocess.run([sys.executable, "-m", "generator", "check", "-p", str(path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stderr.count("Washington's Birthday, a public holiday") == 1, run.stderr

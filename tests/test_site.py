@@ -27,7 +27,7 @@ from generator.problems import InputError
 from generator.program import load_program
 from generator.sources import Sources
 
-from .conftest import EXAMPLE, ROOT
+from .conftest import EXAMPLE, FEW_FORMS, ROOT, one_language
 
 NAV_PAGES = [
     next(iter(item.values())) for item in yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
@@ -93,11 +93,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def changed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the example with a new name, a later start and one form switched off."""
+    """A copy of the example in English with a new name, a later start and one form switched off."""
     folder = tmp_path_factory.mktemp("changed")
-    text = EXAMPLE.read_text(encoding="utf-8")
+    text = one_language("en")
     for old, new in [
-        ("en: Bridges Workplace Mentoring Program", "en: Crossings Field Mentoring Program"),
+        ("  name: Bridges Workplace Mentoring Program", "  name: Crossings Field Mentoring Program"),
         ("start: 2027-02-01", "start: 2028-03-06"),
         ("  closure-evaluation:\n    enabled: true", "  closure-evaluation:\n    enabled: false"),
     ]:
@@ -227,10 +227,10 @@ def test_no_page_loads_anything_from_another_host(site: Path) -> None:
 
 
 def _with_page(tmp_path: Path, name: str, text: str) -> Path:
-    """A copy of the example whose own content/ overrides one page."""
+    """A copy of the example, in English with few forms, whose own content/ overrides one page."""
     folder = tmp_path / "prog"
     (folder / "content").mkdir(parents=True)
-    shutil.copy(EXAMPLE, folder / "program.yaml")
+    (folder / "program.yaml").write_text(one_language("en", FEW_FORMS), encoding="utf-8")
     (folder / "content" / name).write_text(text, encoding="utf-8")
     return folder / "program.yaml"
 
@@ -345,7 +345,7 @@ def test_export_builds_with_plain_mkdocs(tmp_path: Path, site: Path) -> None:
 
 
 def test_build_refuses_to_replace_a_folder_it_did_not_make(program_copy, tmp_path: Path) -> None:
-    program_file = program_copy()
+    program_file = program_copy(text=one_language("en", FEW_FORMS))
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "todo.txt").write_text("keep me")

@@ -26,7 +26,7 @@ from generator.program import load_program
 from generator.site import render_site
 from generator.sources import Sources
 
-from .conftest import ROOT, one_language
+from .conftest import FEW_FORMS, ROOT, one_language
 
 FORMS = [
     FormLink("mentoring-agreement", "Mentoring agreement", "The pair's contract.", "Mentor and mentee", "forms/x.pdf"),
@@ -195,7 +195,7 @@ def test_a_preview_of_a_language_the_program_lacks_is_refused(program_copy) -> N
 
 def test_serve_shows_a_build_error_in_the_page_and_recovers(program_copy) -> None:
     """A failed rebuild must answer page requests with the error, not hold them until the next good build."""
-    program_file = program_copy()
+    program_file = program_copy(text=one_language("en", FEW_FORMS))
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "-p", str(program_file), "-a", f"127.0.0.1:{port}"],

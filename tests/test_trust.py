@@ -20,7 +20,7 @@ from generator.program import load_program
 from generator.site import RenderedSite
 from generator.sources import Sources
 
-from .conftest import ROOT, one_language
+from .conftest import FEW_FORMS, ROOT, one_language
 
 HOSTILE = [
     ("en: Bridges Workplace Mentoring Program", "en: \"Parks & Waters <script>alert('name')</script>\""),
@@ -254,7 +254,7 @@ def test_a_link_within_the_program_folder_is_used(example_folder: Path) -> None:
 
 
 def test_a_program_mkdocs_yml_cannot_run_code_or_reach_outside(program_copy, tmp_path: Path) -> None:
-    path = program_copy()
+    path = program_copy(text=one_language("en", FEW_FORMS))
     marker = tmp_path / "ran"
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("theme:\n", "theme:\n  custom_dir: /etc\n")
     config += (
@@ -285,7 +285,7 @@ def test_a_program_mkdocs_yml_cannot_run_code_or_reach_outside(program_copy, tmp
 
 
 def test_a_program_mkdocs_yml_is_checked_with_its_place(program_copy) -> None:
-    path = program_copy()
+    path = program_copy(text=one_language("en", FEW_FORMS))
     (path.parent / "mkdocs.yml").write_text("site_name: x\ntheme: [material\n", encoding="utf-8")
     code, output = _check(path)
     assert code == 1 and "mkdocs.yml:3:1: YAML syntax error" in output
