@@ -270,3 +270,14 @@ def test_a_spanish_pdf_carries_the_spanish_words(example) -> None:
     assert tooltips["experience.prior"] == "Su experiencia previa como mentor o como aprendiz"
     text = reader.pages[0].extract_text()
     assert "Solicitud de mentor" in text and "a más tardar el" in text
+
+
+def test_the_footer_names_the_spanish_form_whole() -> None:
+    """The footer gives the program's short name, so a long Spanish title is never cut beside the revision."""
+    sources = Sources(ROOT / "program.yaml")
+    program = load_program(sources, "es")
+    form = load_form_definitions(program, sources)["confidentiality-agreement"]
+    reader = PdfReader(io.BytesIO(render_form(program, form, sources)))
+    for page in reader.pages:
+        text = page.extract_text()
+        assert f"{program.program.short_name} · {form.title}" in text and "…" not in text, text

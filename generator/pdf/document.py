@@ -402,7 +402,8 @@ class _Decorator:
         revision = WORDS["revision"].format(form=self.form.id, date=current().date(canv.meta.date.date()))  # type: ignore[attr-defined]
         revision_w = stringWidth(revision, fonts.regular, _FOOTER_SIZE)
         left_room = right - left - room - revision_w - 24
-        footer = _fit(f"{self.program.program.name} · {self.form.title}", fonts.regular, _FOOTER_SIZE, left_room)
+        # The short name: the header names the program in full, and the form's title must fit beside the revision.
+        footer = _fit(f"{self.program.program.short_name} · {self.form.title}", fonts.regular, _FOOTER_SIZE, left_room)
         canv.drawString(left, y, footer)
         start = right - room
         canv.drawRightString(start - 12, y, revision)
