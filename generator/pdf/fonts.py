@@ -12,6 +12,7 @@ to encode what a participant types.
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import io
@@ -19,11 +20,14 @@ import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from babel.core import get_global
 from fontTools import subset
 from fontTools.ttLib import TTFont as FontFile
+from fontTools.ttLib import newTable
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
@@ -82,6 +86,25 @@ def typed_characters(language: str) -> frozenset[int]:
 
 
 @dataclass(frozen=True)
+class _Whole:
+    """A font file parsed once per process: the tables every subset is cut from, and each glyph's id by name."""
+
+    tables: dict[str, Any]
+    ids: dict[str, int]
+
+
+@functools.cache
+def _whole(path: Path) -> _Whole:
+    """Parsing the font's glyph names, outlines and metrics costs more than cutting a subset: done once.
+
+    Its glyphs stay compact and are only read, so that every subset cut from it comes out the same.
+    """
+    with FontFile(path) as font:
+        tables = {tag: font[tag] for tag in (*_KEPT, "glyf", "hmtx")}
+        return _Whole(tables, {name: gid for gid, name in enumerate(font.getGlyphOrder())})
+
+
+@dataclass(frozen=True)
 class _Program:
     """A subset font program and, for each of its glyphs in order, the glyph's id in the whole font."""
 
@@ -94,13 +117,29 @@ def _font_program(path: Path, gids: frozenset[int]) -> _Program:
     """The TrueType font cut down to these glyphs, renumbered, without hinting nor cmap: small and stable.
 
     Renumbered, as keeping the whole font's ids would keep a slot in loca and hmtx for every one of its
-    thousands of glyphs. Same glyphs, same bytes: the timestamp is kept. Cached, as most forms of a
-    program print with the same characters.
+    thousands of glyphs. Cut from fresh copies of the glyphs kept (the subsetter rewrites them), with the
+    rest of the font shared with `_whole`. Same glyphs, same bytes: the timestamp is kept. Cached, as most
+    forms of a program print with the same characters.
     """
-    font = FontFile(path, recalcTimestamp=False, lazy=True)
-    for tag in set(font.keys()) - {*_KEPT, "glyf", "loca", "hmtx", "GlyphOrder"}:
-        del font[tag]
-    ids = font.getReverseGlyphMap()
+    whole = _whole(path)
+    source = whole.tables["glyf"]
+    order = source.glyphOrder
+    glyphs: dict[str, Glyph] = {}
+    todo = [order[gid] for gid in sorted(gids)]
+    while todo:  # the glyphs asked for and the glyphs they are composed of
+        name = todo.pop()
+        if name not in glyphs:
+            glyphs[name] = Glyph(getattr(source.glyphs[name], "data", b""))
+            todo += glyphs[name].getComponentNames(source)
+    font = FontFile(recalcTimestamp=False)
+    font.setGlyphOrder(order)
+    for tag in _KEPT:
+        font[tag] = copy.copy(whole.tables[tag])
+    font["loca"] = newTable("loca")
+    font["glyf"] = newTable("glyf")
+    font["glyf"].glyphOrder, font["glyf"].glyphs = order, glyphs
+    font["hmtx"] = newTable("hmtx")
+    font["hmtx"].metrics = whole.tables["hmtx"].metrics
     options = subset.Options()
     options.hinting = False
     options.notdef_outline = True
@@ -111,10 +150,9 @@ def _font_program(path: Path, gids: frozenset[int]) -> _Program:
     cutter = subset.Subsetter(options)
     cutter.populate(gids=gids)
     cutter.subset(font)
-    original = tuple(ids[name] for name in font.getGlyphOrder())
     out = io.BytesIO()
     font.save(out)
-    return _Program(out.getvalue(), original)
+    return _Program(out.getvalue(), tuple(whole.ids[name] for name in font.getGlyphOrder()))
 
 
 def _cid_to_gid(program: _Program, cids: Iterable[int]) -> bytes:
