@@ -118,8 +118,10 @@ def _font_program(path: Path, gids: frozenset[int]) -> _Program:
 
     Renumbered, as keeping the whole font's ids would keep a slot in loca and hmtx for every one of its
     thousands of glyphs. Cut from fresh copies of the glyphs kept (the subsetter rewrites them), with the
-    rest of the font shared with `_whole`. Same glyphs, same bytes: the timestamp is kept. Cached, as most
-    forms of a program print with the same characters.
+    rest of the font shared with `_whole`. Glyphs are written as stored, not decoded to recompute bounds
+    they already hold (that took two thirds of a cut); the header keeps the whole font's bounds and maxima.
+    Same glyphs, same bytes: the timestamp is kept. Cached, as most forms of a program print with the
+    same characters.
     """
     whole = _whole(path)
     source = whole.tables["glyf"]
@@ -131,7 +133,7 @@ def _font_program(path: Path, gids: frozenset[int]) -> _Program:
         if name not in glyphs:
             glyphs[name] = Glyph(getattr(source.glyphs[name], "data", b""))
             todo += glyphs[name].getComponentNames(source)
-    font = FontFile(recalcTimestamp=False)
+    font = FontFile(recalcBBoxes=False, recalcTimestamp=False)
     font.setGlyphOrder(order)
     for tag in _KEPT:
         font[tag] = copy.copy(whole.tables[tag])
