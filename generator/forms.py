@@ -14,6 +14,7 @@ from .i18n import speaking
 from .model import Program
 from .pdf import render_pdf
 from .pdf.glyphs import warn_missing_glyphs
+from .pdf.styles import preload_fonts
 from .problems import InputError, Problem
 from .sources import Sources
 from .yamlsource import parse_yaml, strings
@@ -151,6 +152,7 @@ def render_in_background(
     shares = [share for share in (form_ids[0::2], form_ids[1::2]) if share]
     if len(shares) < 2:
         return lambda: {form_id: render_form(program, forms[form_id], sources) for form_id in form_ids}
+    preload_fonts()
     workers = [in_background(functools.partial(_render_share, program, forms, sources, share)) for share in shares]
 
     def results() -> dict[str, bytes]:

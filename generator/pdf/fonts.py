@@ -262,6 +262,10 @@ class EmbeddedFont(TTFont):
             self._uses[doc] = _Use(name, font)
         return self._uses[doc]
 
+    def preload(self) -> None:
+        """Parse the whole font now, in a process about to fork renderers: they share the parse, not each making one."""
+        _whole(self.path)
+
     def require(self, doc: PDFDocument, codes: Iterable[int]) -> None:
         """Keep these characters in the document's font even if nothing prints them (what may be typed)."""
         glyphs = self.face.charToGlyph
