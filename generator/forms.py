@@ -155,6 +155,9 @@ def render_in_background(
     shares = [share for share in (form_ids[0::2], form_ids[1::2]) if share]
     if len(shares) < 2:
         return lambda: {form_id: render_form(program, forms[form_id], sources) for form_id in form_ids}
+    from .pdf.styles import preload_fonts
+
+    preload_fonts()
     workers = [in_background(functools.partial(_render_share, program, forms, sources, share)) for share in shares]
 
     def results() -> dict[str, bytes]:

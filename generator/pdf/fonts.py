@@ -3,14 +3,16 @@
 PDF/UA (7.21) wants the fonts embedded, and a reader that redraws a filled field draws with the font its
 /DA names: that font must hold the letters of the program's language, not only those already printed.
 DejaVu Sans is written as a Type0 font (two-byte codes, so any number of glyphs) whose codes are the glyph
-ids of the whole font (CIDToGIDMap Identity): text is encoded as it is drawn, and the font program, a
-fontTools subset without hinting, is cut when the file is saved, from the characters drawn plus those
-required (the field font's typed characters). Its ToUnicode map covers every glyph kept, which is what
-pdf.js, Poppler and pypdf read backwards to encode what a participant types.
+ids of the whole font: text is encoded as it is drawn, and the font program, a fontTools subset without
+hinting and with its glyphs renumbered, is cut when the file is saved, from the characters drawn plus those
+required (the field font's typed characters); a CIDToGIDMap stream leads each code to its glyph in the
+subset. The ToUnicode map covers every glyph kept, which is what pdf.js, Poppler and pypdf read backwards
+to encode what a participant types.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import io
@@ -18,11 +20,14 @@ import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from babel.core import get_global
 from fontTools import subset
 from fontTools.ttLib import TTFont as FontFile
+from fontTools.ttLib import newTable
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
@@ -47,8 +52,11 @@ SCRIPTS: dict[str, tuple[Iterable[int], ...]] = {
 }
 """Letters of each script a participant may type: Latin with Central European, Baltic, Turkish and Romanian
 letters; monotonic Greek; the Cyrillic block (Russian, Ukrainian, Belarusian, Bulgarian, Serbian, Kazakh, ...)."""
-_DROPPED = ("GPOS", "GSUB", "GDEF", "kern", "MATH", "FFTM", "gasp")
-"""Tables no PDF reader uses; dropped before subsetting, which then need not parse them."""
+_KEPT = ("head", "hhea", "maxp", "OS/2", "name", "post")
+"""Tables a subset copies from the whole font, besides its glyphs and their metrics. Not its cmap: a CIDFont's
+program must not have one (PDF 32000-1, 9.9), as codes reach glyphs through the CIDToGIDMap; and pypdf, when
+there is one, encodes what it fills in by it, bypassing the CIDToGIDMap. Not hinting, nor layout tables that
+no PDF reader uses."""
 _CMAP_CHUNK = 100
 """A CMap's bfrange block holds at most 100 entries."""
 
@@ -77,30 +85,102 @@ def typed_characters(language: str) -> frozenset[int]:
     return frozenset(codes)
 
 
-@functools.lru_cache(maxsize=64)
-def _font_program(path: Path, codes: frozenset[int]) -> bytes:
-    """The TrueType font cut down to these characters, glyph ids unchanged, without hinting: small and stable.
+@dataclass(frozen=True)
+class _Whole:
+    """A font file parsed once per process: the tables every subset is cut from, and each glyph's id by name."""
 
-    The timestamp is kept, so the same characters give the same bytes; cached, since most forms of a
-    program print with the same characters and a subset takes a tenth of a second.
+    tables: dict[str, Any]
+    ids: dict[str, int]
+
+
+@functools.cache
+def _whole(path: Path) -> _Whole:
+    """Parsing the font's glyph names, outlines and metrics costs more than cutting a subset: done once.
+
+    Its glyphs stay compact and are only read, so that every subset cut from it comes out the same.
     """
-    font = FontFile(path, recalcTimestamp=False, lazy=True)
-    for tag in _DROPPED:
-        if tag in font:
-            del font[tag]
+    with FontFile(path) as font:
+        tables = {tag: font[tag] for tag in (*_KEPT, "glyf", "hmtx")}
+        return _Whole(tables, {name: gid for gid, name in enumerate(font.getGlyphOrder())})
+
+
+@dataclass(frozen=True)
+class _Program:
+    """A subset font program and, for each of its glyphs in order, the glyph's id in the whole font."""
+
+    data: bytes
+    original: tuple[int, ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _font_program(path: Path, gids: frozenset[int]) -> _Program:
+    """The TrueType font cut down to these glyphs, renumbered, without hinting nor cmap: small and stable.
+
+    Renumbered, as keeping the whole font's ids would keep a slot in loca and hmtx for every one of its
+    thousands of glyphs. Cut from fresh copies of the glyphs kept (the subsetter rewrites them), with the
+    rest of the font shared with `_whole`. Glyphs are written as stored, not decoded to recompute bounds
+    they already hold (that took two thirds of a cut); the header keeps the whole font's bounds and maxima.
+    Same glyphs, same bytes: the timestamp is kept. Cached, as most forms of a program print with the
+    same characters.
+    """
+    whole = _whole(path)
+    source = whole.tables["glyf"]
+    order = source.glyphOrder
+    glyphs: dict[str, Glyph] = {}
+    todo = [order[gid] for gid in sorted(gids)]
+    while todo:  # the glyphs asked for and the glyphs they are composed of
+        name = todo.pop()
+        if name not in glyphs:
+            glyphs[name] = Glyph(getattr(source.glyphs[name], "data", b""))
+            todo += glyphs[name].getComponentNames(source)
+    font = FontFile(recalcBBoxes=False, recalcTimestamp=False)
+    font.setGlyphOrder(order)
+    for tag in _KEPT:
+        font[tag] = copy.copy(whole.tables[tag])
+    font["loca"] = newTable("loca")
+    font["glyf"] = newTable("glyf")
+    font["glyf"].glyphOrder, font["glyf"].glyphs = order, glyphs
+    font["hmtx"] = newTable("hmtx")
+    font["hmtx"].metrics = whole.tables["hmtx"].metrics
     options = subset.Options()
-    options.retain_gids = True
     options.hinting = False
     options.notdef_outline = True
     options.glyph_names = False
     options.layout_features = []
     options.name_IDs = [0, 1, 2]  # copyright, family, style
+    options.prune_unicode_ranges = options.prune_codepage_ranges = False  # read from a cmap, and there is none
     cutter = subset.Subsetter(options)
-    cutter.populate(unicodes=codes)
+    cutter.populate(gids=gids)
     cutter.subset(font)
     out = io.BytesIO()
     font.save(out)
-    return out.getvalue()
+    return _Program(out.getvalue(), tuple(whole.ids[name] for name in font.getGlyphOrder()))
+
+
+def _cid_to_gid(program: _Program, cids: Iterable[int]) -> bytes:
+    """The CIDToGIDMap stream: for each code up to the highest used, two bytes naming its glyph in the subset.
+
+    Codes stay the whole font's glyph ids, as text is encoded when drawn, before the subset is known.
+    """
+    new = {gid: index for index, gid in enumerate(program.original)}
+    used = sorted(cids)
+    table = bytearray(2 * (used[-1] + 1))
+    for cid in used:
+        struct.pack_into(">H", table, 2 * cid, new[cid])
+    return bytes(table)
+
+
+def _up_rows(table: bytes) -> bytes:
+    """The map as PNG "Up" rows of one entry each (filter type 2, then each byte less the one above), as
+    cross-reference streams are written: a run of consecutive glyphs becomes one repeated row, which deflate
+    shrinks to almost nothing (the maps of a form: about 720 bytes compressed as they are, 250 so)."""
+    rows = bytearray()
+    above = b"\0\0"
+    for start in range(0, len(table), 2):
+        row = table[start : start + 2]
+        rows += bytes((2, (row[0] - above[0]) & 0xFF, (row[1] - above[1]) & 0xFF))
+        above = row
+    return bytes(rows)
 
 
 def _tag(codes: frozenset[int]) -> str:
@@ -195,6 +275,10 @@ class EmbeddedFont(TTFont):
             self._uses[doc] = _Use(name, font)
         return self._uses[doc]
 
+    def preload(self) -> None:
+        """Parse the whole font now, in a process about to fork renderers: they share the parse, not each making one."""
+        _whole(self.path)
+
     def require(self, doc: PDFDocument, codes: Iterable[int]) -> None:
         """Keep these characters in the document's font even if nothing prints them (what may be typed)."""
         glyphs = self.face.charToGlyph
@@ -222,11 +306,15 @@ class EmbeddedFont(TTFont):
         for code in sorted(codes, reverse=True):  # a glyph drawn for several characters maps back to the first
             glyphs[face.charToGlyph[code]] = code
         base = f"{_tag(codes)}+{face.name.decode('latin-1')}"
-        program = PDFStream(PDFDictionary({"Length1": 0}), _font_program(self.path, codes))
-        program.dictionary["Length1"] = len(program.content)
+        cut = _font_program(self.path, frozenset(glyphs) | {0})
+        program = PDFStream(PDFDictionary({"Length1": len(cut.data)}), cut.data)
         to_unicode = PDFStream(content=_to_unicode(glyphs))
+        cid_to_gid = PDFStream(content=_cid_to_gid(cut, [0, *glyphs]))
         if doc.compression:
-            program.filters = to_unicode.filters = [PDFZCompress]
+            program.filters = to_unicode.filters = cid_to_gid.filters = [PDFZCompress]
+            cid_to_gid.content = _up_rows(cid_to_gid.content)
+            # An array, as ReportLab writes /Filter as one: MuPDF reads a bare dictionary beside it as no parameters.
+            cid_to_gid.dictionary["DecodeParms"] = PDFArray([PDFDictionary({"Predictor": 12, "Columns": 2})])
         descriptor = PDFDictionary(
             {
                 "Type": PDFName("FontDescriptor"),
@@ -251,7 +339,7 @@ class EmbeddedFont(TTFont):
                 ),
                 "FontDescriptor": doc.Reference(descriptor),
                 "W": _widths({gid: face.getCharWidth(code) for gid, code in glyphs.items()}),
-                "CIDToGIDMap": PDFName("Identity"),
+                "CIDToGIDMap": doc.Reference(cid_to_gid),
             }
         )
         use.font.dict.update(

@@ -112,6 +112,13 @@ def dejavu() -> Fonts:
     return Fonts(FIELD_FONT, f"{FIELD_FONT}-Bold")
 
 
+def preload_fonts() -> None:
+    """Parse the forms' fonts for subsetting now, before the renderers are forked (see EmbeddedFont.preload)."""
+    fonts = dejavu()
+    for name in (fonts.regular, fonts.bold):
+        pdfmetrics.getFont(name).preload()
+
+
 @dataclass(frozen=True)
 class Styles:
     """Paragraph styles for one form: its fonts and its program colour."""
