@@ -255,9 +255,11 @@ def read_pages(sources: Sources) -> tuple[Texts, list[Problem]]:
     return texts, problems
 
 
-def page_problems(sources: Sources, language: str = "en") -> tuple[list[Problem], set[str], Texts]:
-    """What is wrong with the pages before any program value is put in, the pages that cannot be rendered, and
-    the readable pages' text.
+def page_problems(
+    sources: Sources, language: str = "en"
+) -> tuple[list[Problem], set[str], Texts, jinja2.Environment]:
+    """What is wrong with the pages before any program value is put in, the pages that cannot be rendered, the
+    readable pages' text, and the environment holding the compiled pages.
 
     Found by reading and parsing alone: encodings, syntax, includes of pages that do not exist and include
     loops. `handbook check` reports these even when program.yaml is broken.
@@ -270,7 +272,7 @@ def page_problems(sources: Sources, language: str = "en") -> tuple[list[Problem]
     for name, (text, filename) in texts.items():
         try:
             tree = env.parse(text, name, filename)
-            env.compile(tree, name, filename)  # unknown filters and tests are found when compiling
+            env.get_template(name)  # compiled once, kept for rendering; unknown filters and tests are found here
         except jinja2.TemplateSyntaxError as exc:
             where = Path(exc.filename or filename)
             problems.append(Problem(sources.display(where), exc.lineno, 1, "", exc.message or "syntax error"))
@@ -295,7 +297,7 @@ def page_problems(sources: Sources, language: str = "en") -> tuple[list[Problem]
             if name not in broken and any(target in broken for target, _ in targets):
                 broken.add(name)
                 changed = True
-    return problems, broken, texts
+    return problems, broken, texts, env
 
 
 def _include_cycles(
@@ -336,9 +338,8 @@ def render_pages(program: Program, sources: Sources, forms: list[FormLink] | Non
     """Every content page rendered to Markdown, or InputError naming each failing page's file and line."""
     if forms is None:
         forms = form_links(form_infos(program, sources))
-    problems, broken, texts = page_problems(sources, current().language)
+    problems, broken, texts, env = page_problems(sources, current().language)
     context = TextContext.of(page_context(program, forms))
-    env = template_environment(current().language, texts)
     names = list(context)
     rendered: dict[str, str] = {}
     for name, (_, filename) in texts.items():
