@@ -13,8 +13,9 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po, write_po
 from fontTools.ttLib import TTFont
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, StreamObject
+from pypdf.generic import BooleanObject, DictionaryObject, NameObject, StreamObject
 
 from generator.forms import load_form_definitions, render_form
 from generator.pdf.fonts import script, typed_characters
@@ -75,6 +76,47 @@ def test_every_font_of_every_blank_form_is_embedded(blank_forms: dict[str, Path]
         for name, font in drawn + [pair for pair in defaults if pair[0] != "/ZaDb"]:
             assert _embedded(font), f"{form_id}: {name} ({font.get('/BaseFont')}) is not embedded"
         assert [str(font["/BaseFont"]) for name, font in defaults if name == "/ZaDb"] == ["/ZapfDingbats"]
+
+
+def test_poppler_redraws_radio_buttons_round(blank_forms: dict[str, Path], tmp_path: Path) -> None:
+    """A filler that sets NeedAppearances has Poppler (Evince, Okular) redraw every button from its /MK: a radio
+    with a caption came out as a square box. Drawn at 72 dpi, one pixel a point: a round button's corners stay blank.
+    """
+    writer = PdfWriter(clone_from=PdfReader(blank_forms["mentee-application"]))
+    writer.root_object["/AcroForm"][NameObject("/NeedAppearances")] = BooleanObject(True)
+    writer.write(tmp_path / "redrawn.pdf")
+    radios = []
+    for number, page in enumerate(writer.pages, 1):
+        for annotation in page.get("/Annots", []):
+            widget = annotation.get_object()
+            group = widget.get("/Parent")
+            if group is not None and int(group.get_object().get("/Ff", 0)) & (1 << 15):
+                radios.append((number, [float(v) for v in widget["/Rect"]], float(page.mediabox.height)))
+    assert radios
+    number, (x1, y1, x2, y2), height = radios[0]
+    out = tmp_path / "page"
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "72",
+            "-gray",
+            "-f",
+            str(number),
+            "-l",
+            str(number),
+            str(tmp_path / "redrawn.pdf"),
+            str(out),
+        ],
+        check=True,
+    )
+    (image,) = tmp_path.glob("page*.pgm")
+    picture = Image.open(image)
+    top, left, bottom, right = round(height - y2), round(x1), round(height - y1) - 1, round(x2) - 1
+    middle = round((top + bottom) / 2)
+    assert picture.getpixel((left, middle)) < 200 or picture.getpixel((left + 1, middle)) < 200, "no border at all"
+    corners = [picture.getpixel(corner) for corner in ((left, top), (right, top), (left, bottom), (right, bottom))]
+    assert min(corners) > 200, f"square corners: {corners}"
 
 
 LANGUAGES = {

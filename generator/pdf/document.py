@@ -197,6 +197,9 @@ class _AcroForm(AcroForm):
         self._drop_pressed_looks()
         self._trim()
         self._zapf()
+        # No caption (/MK /CA): a reader that redraws the buttons (Poppler, when a filler set NeedAppearances) draws
+        # a captioned radio in a square border, an uncaptioned one round with a dot when chosen.
+        del self._last_widget()["MK"].dict["CA"]
         self._last_widget()["TU"] = PDFString(button_tip)
 
     def textfield(self, **kwargs: object) -> None:
