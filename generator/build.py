@@ -6,6 +6,7 @@ The site is written through `output.replacing`: whole or not at all, one build a
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import tempfile
@@ -17,8 +18,9 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
+from .background import in_background
 from .mkdocs_plugin import LANGUAGE_ENV, PROGRAM_ENV, SITE_MARKER, HandbookPlugin
-from .output import check_output, replacing
+from .output import check_output, replacing, scratch_beside
 from .problems import InputError, Problem, show_mkdocs_log
 from .site import RenderedSite, render_site, start_render
 from .siteconfig import config_file
@@ -63,28 +65,51 @@ def build_site(program_file: Path, out_dir: Path, *, use_cache: bool = True) -> 
 def build_started(rendering: Callable[[], RenderedSite], sources: Sources, out_dir: Path) -> RenderedSite:
     """Build the site a `start_render` call is rendering: MkDocs loads its plugins and theme meanwhile.
 
-    Each language is a MkDocs build of its own: the default into the folder's root, then each other language into
-    its `<language>/` folder, so the root's build (which empties its folder first) never removes one.
+    Each language is a MkDocs build of its own. The other languages build in forked processes, each into a folder
+    beside, while the default builds into the new site's root (emptying it first); each is then moved into its
+    `<language>/` folder. MkDocs runs on one core, so two languages take about the time of one.
     """
     config_path = config_file(sources)  # refused before anything is written, or MkDocs reads it
     with _empty_docs_dir() as docs_dir:
         config, plugin = _load_config(sources, config_path, docs_dir)
         site = rendering()
-        with replacing(out_dir, sources, SITE_MARKER) as new:
+        with replacing(out_dir, sources, SITE_MARKER) as new, contextlib.ExitStack() as scratch:
+            started = []
+            for each in site.translations:
+                folder = scratch.enter_context(scratch_beside(new))
+                build = functools.partial(_build_language, each, config_path, docs_dir, folder)
+                started.append((each, folder, in_background(build)))
             config.site_dir = str(new)
             plugin.use(site)
-            _mkdocs_build(sources, config_path, config)
-            build_translations(site, config_path, docs_dir, new)
+            problems: list[Problem] = []
+            try:
+                _mkdocs_build(sources, config_path, config)
+            except InputError as exc:
+                problems += exc.problems
+            for each, folder, finished in started:
+                try:
+                    finished()
+                except InputError as exc:
+                    problems += exc.problems
+                if not problems:
+                    folder.rename(new / each.folder)
+            if problems:
+                raise InputError(list(dict.fromkeys(problems)))
     return site
+
+
+def _build_language(site: RenderedSite, config_path: Path, docs_dir: str, site_dir: Path) -> None:
+    """One language's site, built with a MkDocs configuration of its own (one serves a single build)."""
+    config, plugin = _load_config(site.sources, config_path, docs_dir)
+    config.site_dir = str(site_dir)
+    plugin.use(site)
+    _mkdocs_build(site.sources, config_path, config)
 
 
 def build_translations(site: RenderedSite, config_path: Path, docs_dir: str, out_dir: Path) -> None:
     """Each other language's site into its folder of a built default site: a MkDocs build of its own each."""
     for each in site.translations:
-        config, plugin = _load_config(site.sources, config_path, docs_dir)  # a MkDocs config serves one build
-        config.site_dir = str(out_dir / each.folder)
-        plugin.use(each)
-        _mkdocs_build(site.sources, config_path, config)
+        _build_language(each, config_path, docs_dir, out_dir / each.folder)
 
 
 def _mkdocs_build(sources: Sources, config_path: Path, config: MkDocsConfig) -> None:

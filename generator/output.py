@@ -250,6 +250,21 @@ def replacing(target: Path, sources: Sources, marker: str) -> Iterator[Path]:
             raise
 
 
+@contextlib.contextmanager
+def scratch_beside(new: Path) -> Iterator[Path]:
+    """Another fresh folder beside the one `replacing` gave, for part of the output made apart and moved in.
+
+    Named after `new`, so the leftovers of a killed build are dropped with it by the next one; removed on leaving
+    unless moved away.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=f"{new.name}-", dir=new.parent))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 FORMS_MANIFEST = ".handbook-forms.json"
 """What `handbook forms` wrote into a folder: each PDF's name and the SHA-256 of the bytes it wrote."""
 

@@ -255,9 +255,7 @@ def read_pages(sources: Sources) -> tuple[Texts, list[Problem]]:
     return texts, problems
 
 
-def page_problems(
-    sources: Sources, language: str = "en"
-) -> tuple[list[Problem], set[str], Texts, jinja2.Environment]:
+def page_problems(sources: Sources, language: str = "en") -> tuple[list[Problem], set[str], Texts, jinja2.Environment]:
     """What is wrong with the pages before any program value is put in, the pages that cannot be rendered, the
     readable pages' text, and the environment holding the compiled pages.
 

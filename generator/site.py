@@ -140,7 +140,7 @@ def _render(sources: Sources, cache: Cache | None, preview: str | None = None) -
 
     With `preview`, that language's site alone (its program is still checked in every language).
     """
-    from .i18n import no_such_language, speaking, tool_catalog
+    from .i18n import no_such_language, tool_catalog
     from .program import load_programs
 
     try:
@@ -155,24 +155,18 @@ def _render(sources: Sources, cache: Cache | None, preview: str | None = None) -
             raise InputError([Problem(where, 1, 1, "", no_such_language(preview, list(languages)))])
         programs = chosen
     problems = [problem for each in programs for problem in tool_catalog(each.program.language)[1]]
-    started = []
-    for each in programs:  # every language's forms render in the background while the pages are rendered
-        local = sources.speaking(each.program.language, languages)
-        try:
-            with speaking(each.program.language):
-                started.append((each, local, *_forms(each, local, cache)))
-        except InputError as exc:  # broken forms stop here: pages would only echo them
-            problems += exc.problems
     if problems:
         raise InputError(list(dict.fromkeys(problems)))
+    started = []
+    for each in programs:  # each language renders in a process of its own, its forms in two more
+        local = sources.speaking(each.program.language, languages)
+        started.append((local, in_background(functools.partial(_language_site, each, local, cache))))
     sites = []
-    for each, local, infos, rendering in started:
+    for local, rendering in started:
         try:
-            with speaking(each.program.language):
-                sites.append(_render_language(each, local, infos, rendering))
+            sites.append(rendering())
         except InputError as exc:
             problems += exc.problems
-    for _, local, _, _ in started:
         if local.language:
             missing, stale = _translation_problems(sources, local)
             problems += missing
@@ -180,6 +174,16 @@ def _render(sources: Sources, cache: Cache | None, preview: str | None = None) -
     if problems:
         raise InputError(list(dict.fromkeys(problems)))
     return dataclasses.replace(sites[0], translations=tuple(sites[1:]))
+
+
+def _language_site(program: Program, sources: Sources, cache: Cache | None) -> RenderedSite:
+    """One language's site: its forms start rendering first, and broken forms stop it before its pages, which
+    would only echo them."""
+    from .i18n import speaking
+
+    with speaking(program.program.language):
+        infos, rendering = _forms(program, sources, cache)
+        return _render_language(program, sources, infos, rendering)
 
 
 def _render_language(
