@@ -157,6 +157,8 @@ def _render(sources: Sources, cache: Cache | None, preview: str | None = None) -
     problems = [problem for each in programs for problem in tool_catalog(each.program.language)[1]]
     if problems:
         raise InputError(list(dict.fromkeys(problems)))
+    from . import calendar, forms, generated, pages  # noqa: F401  loaded once, before the languages' processes fork
+
     started = []
     for each in programs:  # each language renders in a process of its own, its forms in two more
         local = sources.speaking(each.program.language, languages)
