@@ -80,12 +80,23 @@ const describeFocus = () => {
   };
 };
 
+// The page as it stands once what a key press set moving has ended: Material fades the skip link, the ¶ permalinks
+// and colours in on focus (125 to 400 ms). Two frames let the transitions start; then each is taken to its end.
+async function settle(page) {
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await page.evaluate(() => {
+    for (const animation of document.getAnimations()) {
+      if (animation.effect?.getComputedTiming().endTime !== Infinity) animation.finish();
+    }
+  });
+}
+
 async function focus(page, base, path, count) {
   await page.goto(new URL(path, base).href, { waitUntil: "load" });
   const stops = [];
   for (let i = 0; i < count; i++) {
     await page.keyboard.press("Tab");
-    await page.waitForTimeout(300);  // Material fades the skip link and the ¶ permalinks in on focus
+    await settle(page);
     stops.push(await page.evaluate(describeFocus));
   }
   return stops;
@@ -99,12 +110,12 @@ async function drawer(page, base, path) {
     if (toggles !== "__drawer") continue;
     const before = await page.evaluate(describeFocus);
     await page.keyboard.press("Enter");
-    await page.waitForTimeout(300);
+    await settle(page);
     const open = await page.evaluate(() => document.getElementById("__drawer").checked);
     const expanded = await page.evaluate(() => document.querySelector("[data-toggle=__drawer]").ariaExpanded);
     const next = await page.evaluate(describeFocus);
     await page.keyboard.press("Escape");
-    await page.waitForTimeout(300);
+    await settle(page);
     const closed = await page.evaluate(() => !document.getElementById("__drawer").checked);
     const back = await page.evaluate(() => document.activeElement?.dataset.toggle ?? null);
     return { tabs, focus: before, open, expanded, next, closed, back };
