@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import re
 import traceback
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,20 @@ class TextTemplate(jinja2.Template):
         return super().render(TextContext.of(dict(*args, **kwargs)))
 
 
+def _collation_key(text: object) -> tuple[str, str, str]:
+    """Letters first, then accents, then case: Ética among the E's, not after Z as by code point."""
+    folded = str(text).casefold()
+    bare = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
+    return bare, folded, str(text)
+
+
+def collate(values: Any) -> list[Any]:
+    """A mapping's (key, value) pairs by key, or a list's items, in the alphabetical order readers expect."""
+    if isinstance(values, dict):
+        return sorted(values.items(), key=lambda item: _collation_key(item[0]))
+    return sorted(values, key=_collation_key)
+
+
 def date_formatter(language: str | None = None) -> Callable[[dt.date], str]:
     """Long dates as readers of `language` (default: the one being spoken) write them ("February 15, 2027",
     "15 de febrero de 2027")."""
@@ -185,8 +200,9 @@ Texts = dict[str, tuple[str, str]]
 
 
 def template_environment(language: str | None = None, texts: Texts | None = None) -> jinja2.Environment:
-    """Jinja for Markdown: sandboxed, strict, values escaped as text, the tool's words (`{% trans %}`, `_()`) and
-    the `date` and `number` filters in `language` (default: the one being spoken).
+    """Jinja for Markdown: sandboxed, strict, values escaped as text, the tool's words (`{% trans %}`, `_()`),
+    the `date` and `number` filters in `language` (default: the one being spoken), and `collate` (alphabetical
+    order with accents: `glossary | collate` where `dictsort` would put Ética after Z).
 
     Jinja's own autoescape is off: it escapes for HTML only, and its filters (join, replace, format) return text
     they mark safe, which would let Markdown through; `TextTemplate` escapes the values themselves instead.
@@ -210,6 +226,7 @@ def template_environment(language: str | None = None, texts: Texts | None = None
     speak_in(env, words(spoken))
     env.filters["date"] = date_formatter(spoken)
     env.filters["number"] = number_formatter(spoken)
+    env.filters["collate"] = collate
     return env
 
 

@@ -238,3 +238,15 @@ def test_a_hex_colour_and_a_logo_reach_the_theme(program_copy) -> None:
         "accent": "teal",
     }
     assert (material_language("pt-BR"), material_language("fr-CA"), material_language("xx")) == ("pt-BR", "fr", "en")
+
+
+def test_the_glossary_is_in_alphabetical_order_with_accents(program_copy) -> None:
+    """Code-point order (dictsort) would put Ética and Órgano after Zona: readers look among the E's and O's."""
+    terms = "  Zona: z.\n  Ética: e.\n  Órgano: o.\n  etapa: e.\n"
+    text = one_language("es").replace("glossary:\n", f"glossary:\n{terms}", 1)
+    program_file = program_copy(text=text)
+    sources = Sources(program_file)
+    with speaking("es"):
+        page = render_pages(load_program(sources), sources, [])["glossary.md"]
+    terms = re.findall(r"^(Zona|Ética|Órgano|etapa|Coaching|Mentor)\b", page, re.M)
+    assert terms == ["Coaching", "etapa", "Ética", "Mentor", "Órgano", "Zona"], terms
