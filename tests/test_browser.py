@@ -30,7 +30,7 @@ from generator.program import load_program
 from generator.site import RenderedSite
 from generator.sources import Sources
 
-from .conftest import EXAMPLE, ROOT, one_language
+from .conftest import EXAMPLE, FEW_FORMS, ROOT, one_language
 
 BROWSER_DIR = ROOT / "tests" / "browser"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -148,7 +148,7 @@ def test_every_spanish_page_has_no_axe_violations(example: Served) -> None:
 
 
 def test_a_light_programme_colour_has_no_axe_violations(program_copy, tmp_path: Path) -> None:
-    yellow_program = program_copy(text=one_language("en").replace("color: teal", "color: yellow"))
+    yellow_program = program_copy(text=one_language("en", FEW_FORMS).replace("color: teal", "color: yellow"))
     with build_and_serve(yellow_program, tmp_path / "site") as yellow:
         audit = browser("audit", yellow.url, "--width=1280,390", "index.html", "forms.html", "timeline.html")
     assert len(audit) == 6
@@ -261,7 +261,7 @@ def test_pages_are_in_the_programme_language(example: Served, program_copy, tmp_
     assert languages(example.folder) == {"en"}
     assert languages(example.folder / "es") == {"es"}
     mexican = tmp_path / "site"
-    build_site(program_copy(text=one_language("es-MX")), mexican)
+    build_site(program_copy(text=one_language("es-MX", FEW_FORMS)), mexican)
     assert languages(mexican) == {"es-MX"}  # the program's own tag, though Material's translation is plain "es"
     home = (mexican / "index.html").read_text(encoding="utf-8")
     assert "Saltar a contenido" in home and "Formularios" in home  # Material's words and ours, from content/es/

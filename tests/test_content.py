@@ -6,6 +6,7 @@ and the PDFs), since a contradiction a participant meets is between rendered tex
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 
@@ -14,13 +15,23 @@ import yaml
 from pypdf import PdfReader
 
 from generator.program import load_program
-from generator.site import render_site
+from generator.site import RenderedSite, render_site
 from generator.sources import Sources
 
 from .conftest import EXAMPLE, ROOT
 
-SITE = render_site(Sources(EXAMPLE), use_cache=False)
-PAGES = {name: text for name, text in SITE.files.items() if name.endswith(".md") and isinstance(text, str)}
+
+@functools.cache
+def _site() -> RenderedSite:
+    """The example's English site, rendered once by the worker that runs these tests (not at collection)."""
+    return render_site(Sources(EXAMPLE), use_cache=False, preview="")
+
+
+@functools.cache
+def _pages() -> dict[str, str]:
+    return {name: text for name, text in _site().files.items() if name.endswith(".md") and isinstance(text, str)}
+
+
 PROGRAM = load_program(Sources(EXAMPLE))
 BRITISH = re.compile(
     r"\b(?:"
@@ -40,7 +51,7 @@ def _british(text: str) -> list[str]:
 
 
 def test_pages_and_forms_use_us_spelling() -> None:
-    found = {name: _british(text) for name, text in PAGES.items()}
+    found = {name: _british(text) for name, text in _pages().items()}
     for path in sorted((ROOT / "forms").glob("*.yaml")):
         # What a form prints: everything but its fields' machine names, which must never change.
         shown = re.sub(r"\bname:\s*[\w.]+", "", path.read_text(encoding="utf-8"))
@@ -52,7 +63,7 @@ def test_pages_and_forms_use_us_spelling() -> None:
 def test_the_closure_form_is_filled_in_as_its_form_says() -> None:
     who = yaml.safe_load((ROOT / "forms" / "closure-evaluation.yaml").read_text(encoding="utf-8"))["who"]
     assert "together" in who
-    closure = PAGES["evaluation.md"].split("\nClosure", 1)[1].split("\n\n", 1)[0]
+    closure = _pages()["evaluation.md"].split("\nClosure", 1)[1].split("\n\n", 1)[0]
     assert "together" in closure and "Each of you" not in closure, closure
 
 
@@ -68,7 +79,7 @@ def test_measures_of_success_are_collected_by_a_form() -> None:
 
 
 def test_goals_are_set_at_the_first_meeting_and_refined_in_the_first_month() -> None:
-    journey = " ".join(PAGES["journey.md"].split())
+    journey = " ".join(_pages()["journey.md"].split())
     first_meeting = journey.split("## Stage 1", 1)[1].split("## Stage 2", 1)[0]
     assert "they go into the mentoring agreement you sign at this meeting" in first_meeting
     assert "refine them into the action plan" in first_meeting
@@ -77,20 +88,20 @@ def test_goals_are_set_at_the_first_meeting_and_refined_in_the_first_month() -> 
 
 @pytest.mark.parametrize("role", ["mentor", "mentee"])
 def test_eligibility_lead_ins_fit_every_criterion(role: str) -> None:
-    page = PAGES["eligibility.md"]
+    page = _pages()["eligibility.md"]
     assert f"{role.capitalize()}s meet each of these criteria:" in page
     assert "you should be:" not in page
 
 
 def test_meeting_notes_are_described_as_the_pdf_is() -> None:
-    pages = len(PdfReader(io.BytesIO(SITE.files["forms/meeting-notes.pdf"])).pages)
-    text = " ".join(PAGES.values())
+    pages = len(PdfReader(io.BytesIO(_site().files["forms/meeting-notes.pdf"])).pages)
+    text = " ".join(_pages().values())
     assert pages == 1 or ("one-page" not in text and "one page" not in text), "the page promises one page"
 
 
 def test_participants_never_read_of_program_yaml() -> None:
     """Only the coordinators' page may name the file participants never see."""
-    assert [name for name, text in PAGES.items() if "program.yaml" in text and name != "coordinators.md"] == []
+    assert [name for name, text in _pages().items() if "program.yaml" in text and name != "coordinators.md"] == []
 
 
 ROLE_PAGES = {"mentees.md": "For mentees", "mentors.md": "For mentors", "supervisors.md": "For supervisors"}
@@ -98,7 +109,7 @@ ROLE_PAGES = {"mentees.md": "For mentees", "mentors.md": "For mentors", "supervi
 
 @pytest.mark.parametrize("page", sorted(ROLE_PAGES))
 def test_each_role_has_a_page_of_what_to_do_and_when(page: str) -> None:
-    text = PAGES[page]
+    text = _pages()[page]
     assert text.startswith(f"# {ROLE_PAGES[page]}\n")
     steps = re.findall(r"^(\S.*)\n:   ", text.split("## What you do and when", 1)[1], re.MULTILINE)
     dated = [step for step in steps if re.search(r"\(by \w+ \d+, \d{4}\)", step)]
@@ -108,6 +119,6 @@ def test_each_role_has_a_page_of_what_to_do_and_when(page: str) -> None:
 
 
 def test_the_home_page_routes_each_role_to_its_page() -> None:
-    routes = PAGES["index.md"].split("## Start with your role", 1)[1].split("\n## ", 1)[0]
+    routes = _pages()["index.md"].split("## Start with your role", 1)[1].split("\n## ", 1)[0]
     for page, title in {**ROLE_PAGES, "coordinators.md": "For coordinators"}.items():
         assert f"[{title}]({page})" in routes, routes

@@ -225,7 +225,7 @@ def test_a_hex_colour_and_a_logo_reach_the_theme(program_copy) -> None:
     path = program_copy(("color: teal", 'color: "#f2c94c"'), ("  # logo: logo.png", "  logo: art/Logo.PNG"))
     (path.parent / "art").mkdir()
     Image.new("RGB", (8, 8), "teal").save(path.parent / "art" / "Logo.PNG")
-    site = render_site(Sources(path))
+    site = render_site(Sources(path), preview="")  # the English site alone: the theme is the same in Spanish
     settings = material_settings(site)
     assert settings.theme["palette"] == {"primary": "custom"}
     assert settings.theme["logo"] == settings.theme["favicon"] == "assets/logo.png"
@@ -233,7 +233,7 @@ def test_a_hex_colour_and_a_logo_reach_the_theme(program_copy) -> None:
     assert settings.extra_css == [COLOR_CSS]
     assert "--md-primary-fg-color: #f2c94c;" in settings.files[COLOR_CSS]
     assert "--md-primary-bg-color: #000000de;" in settings.files[COLOR_CSS]  # dark text on a light header
-    assert material_settings(render_site(Sources(program_copy()))).theme["palette"] == {
+    assert material_settings(render_site(Sources(program_copy()), preview="")).theme["palette"] == {
         "primary": "teal",
         "accent": "teal",
     }
