@@ -159,10 +159,12 @@ def _render(sources: Sources, cache: Cache | None, preview: str | None = None) -
         raise InputError(list(dict.fromkeys(problems)))
     from . import calendar, forms, generated, pages  # noqa: F401  loaded once, before the languages' processes fork
 
+    # Several languages render in a process each, side by side; one renders here. Each language's forms take two more.
+    start = in_background if len(programs) > 1 else _at_once
     started = []
-    for each in programs:  # each language renders in a process of its own, its forms in two more
+    for each in programs:
         local = sources.speaking(each.program.language, languages)
-        started.append((local, in_background(functools.partial(_language_site, each, local, cache))))
+        started.append((local, start(functools.partial(_language_site, each, local, cache))))
     sites = []
     for local, rendering in started:
         try:
@@ -176,6 +178,10 @@ def _render(sources: Sources, cache: Cache | None, preview: str | None = None) -
     if problems:
         raise InputError(list(dict.fromkeys(problems)))
     return dataclasses.replace(sites[0], translations=tuple(sites[1:]))
+
+
+def _at_once(work: Callable[[], RenderedSite]) -> Callable[[], RenderedSite]:
+    return work
 
 
 def _language_site(program: Program, sources: Sources, cache: Cache | None) -> RenderedSite:
