@@ -15,7 +15,7 @@ from generator.forms import load_form_definitions, render_form
 from generator.formtext import NOT_TEXT, extract
 from generator.i18n import placeholder_problem, read_catalog
 from generator.model import Program
-from generator.problems import InputError
+from generator.problems import InputError, Problem
 from generator.program import load_program
 from generator.sources import Sources
 from generator.yamlsource import parse_yaml, strings
@@ -214,14 +214,20 @@ def test_a_program_catalog_translates_its_own_form_and_overrides_the_shipped_wor
     assert forms["mentee-application"].title == "Solicitud de aprendiz"
 
 
-def test_a_translation_that_breaks_a_placeholder_is_refused_at_its_entry(program_copy) -> None:
-    program_file = program_copy()
-    own = program_file.parent / "forms" / "locale" / "es" / "LC_MESSAGES" / "forms.po"
-    _po(own, ("Recommend {{ program.short_name }} to a colleague", "Recomendar el programa a un colega"))
+def _only_problem(program_file: Path) -> tuple[Problem, Sources]:
+    """The one problem loading the program's forms in Spanish reports, and the sources that display its file."""
     sources = Sources(program_file)
     with pytest.raises(InputError) as caught:
         load_form_definitions(_spanish(load_program(sources)), sources)
     (problem,) = caught.value.problems
+    return problem, sources
+
+
+def test_a_translation_that_breaks_a_placeholder_is_refused_at_its_entry(program_copy) -> None:
+    program_file = program_copy()
+    own = program_file.parent / "forms" / "locale" / "es" / "LC_MESSAGES" / "forms.po"
+    _po(own, ("Recommend {{ program.short_name }} to a colleague", "Recomendar el programa a un colega"))
+    problem, sources = _only_problem(program_file)
     assert (problem.file, problem.line) == (sources.display(own), 5)
     assert "{{ program.short_name }}" in problem.message
 
@@ -231,10 +237,7 @@ def test_an_unreadable_catalog_is_refused_in_the_catalog(program_copy) -> None:
     own = program_file.parent / "forms" / "locale" / "es" / "LC_MESSAGES" / "forms.po"
     own.parent.mkdir(parents=True)
     own.write_text('msgid ""\nmsgstr ""\n\nthis is not a catalog\n', encoding="utf-8")
-    sources = Sources(program_file)
-    with pytest.raises(InputError) as caught:
-        load_form_definitions(_spanish(load_program(sources)), sources)
-    (problem,) = caught.value.problems
+    problem, sources = _only_problem(program_file)
     assert (problem.file, problem.line) == (sources.display(own), 4)
     assert "cannot read this catalog" in problem.message
 
