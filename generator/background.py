@@ -8,6 +8,7 @@ is safe and cheap: not on Windows (spawn would import everything again) and not 
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
 import signal
 import threading
@@ -33,7 +34,14 @@ def in_background(work: Callable[[], T]) -> Callable[[], T]:
     receiver, sender = context.Pipe(duplex=False)
     # Not a daemon, which could start no workers of its own; a worker never collected is stopped at exit instead.
     process = context.Process(target=_run, args=(sender, receiver, work))
-    process.start()
+    # Frozen, the objects the worker inherits are out of its garbage collector's reach: its collections would
+    # otherwise walk (and so copy, page by page) everything the parent holds, about a tenth of a cold build's CPU.
+    # The parent takes them back at once.
+    gc.freeze()
+    try:
+        process.start()
+    finally:
+        gc.unfreeze()
     atexit.register(process.terminate)
     sender.close()
 
