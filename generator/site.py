@@ -159,12 +159,17 @@ def _render(sources: Sources, cache: Cache | None, preview: str | None = None) -
         raise InputError(list(dict.fromkeys(problems)))
     from . import calendar, forms, generated, pages  # noqa: F401  loaded once, before the languages' processes fork
 
+    locals_ = [sources.speaking(each.program.language, languages) for each in programs]
+    lookups = [_look_up_forms(each, local, cache) for each, local in zip(programs, locals_, strict=True)]
+    if not all(lookup.complete for lookup in lookups):
+        from .pdf.styles import preload_fonts  # the renderer too: loaded and parsed once, not in every process
+
+        preload_fonts()
     # Several languages render in a process each, side by side; one renders here. Each language's forms take two more.
     start = in_background if len(programs) > 1 else _at_once
     started = []
-    for each in programs:
-        local = sources.speaking(each.program.language, languages)
-        started.append((local, start(functools.partial(_language_site, each, local, cache))))
+    for each, local, lookup in zip(programs, locals_, lookups, strict=True):
+        started.append((local, start(functools.partial(_language_site, each, local, cache, lookup))))
     sites = []
     for local, rendering in started:
         try:
@@ -184,13 +189,13 @@ def _at_once(work: Callable[[], RenderedSite]) -> Callable[[], RenderedSite]:
     return work
 
 
-def _language_site(program: Program, sources: Sources, cache: Cache | None) -> RenderedSite:
+def _language_site(program: Program, sources: Sources, cache: Cache | None, lookup: _FormLookup) -> RenderedSite:
     """One language's site: its forms start rendering first, and broken forms stop it before its pages, which
     would only echo them."""
     from .i18n import speaking
 
     with speaking(program.program.language):
-        infos, rendering = _forms(program, sources, cache)
+        infos, rendering = _forms(program, sources, cache, lookup)
         return _render_language(program, sources, infos, rendering)
 
 
@@ -267,16 +272,24 @@ def _unbound_problems(sources: Sources) -> list[Problem]:
     return problems + page_problems(sources)[0]
 
 
-def _forms(
-    program: Program, sources: Sources, cache: Cache | None
-) -> tuple[list[FormInfo], Callable[[], dict[str, bytes]]]:
-    """Catalogue entries of the enabled forms, and a function giving their PDFs, which render meanwhile.
+@dataclass(frozen=True)
+class _FormLookup:
+    """A language's enabled forms, their cache keys, and those the cache already holds."""
 
-    Definitions are loaded (once) only if some form changed. A form's key covers all that shapes its PDF: the
-    validated program (in this language), its definition file, the catalogs translating form files, the logo, the
-    tool (code, fonts, library versions) and SOURCE_DATE_EPOCH. Any change to program.yaml thus renders every form.
+    enabled: list[str]
+    keys: dict[str, str]
+    cached: dict[str, tuple[FormInfo, bytes]]
+
+    @property
+    def complete(self) -> bool:
+        return len(self.cached) == len(self.enabled)
+
+
+def _look_up_forms(program: Program, sources: Sources, cache: Cache | None) -> _FormLookup:
+    """A form's key covers all that shapes its PDF: the validated program (in this language), its definition file,
+    the catalogs translating form files, the logo, the tool (code, fonts, library versions) and SOURCE_DATE_EPOCH.
+    Any change to program.yaml thus renders every form.
     """
-    from . import forms as api  # looked up at call time, so a test can count render_form calls
     from .formdefs import ordered_ids
     from .formtext import catalog_files
 
@@ -293,7 +306,20 @@ def _forms(
             entry = _cached_form(form_id, cache.get(key))
             if entry is not None:
                 cached[form_id] = entry
-    if len(cached) == len(enabled):
+    return _FormLookup(enabled, keys, cached)
+
+
+def _forms(
+    program: Program, sources: Sources, cache: Cache | None, lookup: _FormLookup
+) -> tuple[list[FormInfo], Callable[[], dict[str, bytes]]]:
+    """Catalogue entries of the enabled forms, and a function giving their PDFs, which render meanwhile.
+
+    Definitions are loaded (once) only if some form is not in the cache.
+    """
+    from . import forms as api  # looked up at call time, so a test can count render_form calls
+
+    enabled, keys, cached = lookup.enabled, lookup.keys, lookup.cached
+    if lookup.complete:
         return [cached[form_id][0] for form_id in enabled], lambda: {form_id: cached[form_id][1] for form_id in enabled}
     definitions = api.load_form_definitions(program, sources)  # InputError lists every problem in every form
     api.warn_unprintable(sources, definitions)
