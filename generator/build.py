@@ -63,7 +63,7 @@ def build_site(program_file: Path, out_dir: Path, *, use_cache: bool = True) -> 
 
 
 def build_started(rendering: Callable[[], RenderedSite], sources: Sources, out_dir: Path) -> RenderedSite:
-    """Build the site a `start_render` call is rendering: MkDocs loads its plugins and theme meanwhile.
+    """Build the site a `start_render` call is rendering: MkDocs loads its plugins and compiles its theme meanwhile.
 
     Each language is a MkDocs build of its own. The other languages build in forked processes, each into a folder
     beside, while the default builds into the new site's root (emptying it first); each is then moved into its
@@ -72,6 +72,7 @@ def build_started(rendering: Callable[[], RenderedSite], sources: Sources, out_d
     config_path = config_file(sources)  # refused before anything is written, or MkDocs reads it
     with _empty_docs_dir() as docs_dir:
         config, plugin = _load_config(sources, config_path, docs_dir)
+        plugin.compile_theme(config)
         site = rendering()
         with replacing(out_dir, sources, SITE_MARKER) as new, contextlib.ExitStack() as scratch:
             started = []

@@ -32,6 +32,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .compiled_templates import COMPILED, compile_theme
 from .dates import epoch_problem, pinned_build_date
 from .i18n import N_, _, language_name, no_such_language, speaking
 from .problems import InputError
@@ -39,6 +40,7 @@ from .site import RenderedSite, SiteFacts, render_site, watched_paths
 from .sources import Sources
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.livereload import LiveReloadServer  # the server, with watchdog, is loaded only by `serve`
 
 LOG = logging.getLogger("mkdocs.plugins.handbook")
@@ -479,6 +481,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.extra["polyfills"] = with_polyfills(config.extra, self.settings.polyfills)["polyfills"]
         self._add_theme_overrides(config)
         return config
+
+    def compile_theme(self, config: MkDocsConfig) -> None:
+        """Compile the templates every page and static page loads, now: `handbook build` does it while the site
+        renders, and each language's build (forked after) then skips compiling them."""
+        self._add_theme_overrides(config)
+        compile_theme(config.theme.get_env(), ["main.html", *config.theme.static_templates])
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        env.bytecode_cache = COMPILED
+        return env
 
     @staticmethod
     def _add_theme_overrides(config: MkDocsConfig) -> None:
