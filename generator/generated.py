@@ -7,12 +7,10 @@ they speak the language being spoken (`generator.i18n.speaking`): words, dates a
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader
-
+from .forms import RenderedPdf
 from .i18n import _, ngettext
 from .model import Program
 from .pages import FormLink, MilestoneView, date_formatter, milestone_views, number_formatter, template_environment
@@ -44,8 +42,7 @@ def _size(data: bytes) -> str:
     return _("{size} KB").format(size=number_formatter()(max(1, round(len(data) / 1024))))
 
 
-def _pages(data: bytes) -> str:
-    count = len(PdfReader(io.BytesIO(data)).pages)
+def _pages(count: int) -> str:
     return ngettext("{count} page", "{count} pages", count).format(count=number_formatter()(count))
 
 
@@ -54,14 +51,14 @@ def _render(name: str, **context: object) -> str:
     return template.render(**context)
 
 
-def forms_page(program: Program, forms: list[FormLink], pdfs: dict[str, bytes]) -> str:
+def forms_page(program: Program, forms: list[FormLink], pdfs: dict[str, RenderedPdf]) -> str:
     milestones = milestone_views(program, forms)
     entries = [
         CatalogueEntry(
             form,
             tuple(m for m in milestones if form in m.forms),
-            _size(pdfs[form.id]),
-            _pages(pdfs[form.id]),
+            _size(pdfs[form.id].data),
+            _pages(pdfs[form.id].pages),
         )
         for form in forms
     ]
@@ -87,6 +84,6 @@ def timeline_page(program: Program, forms: list[FormLink]) -> str:
     )
 
 
-def generated_pages(program: Program, forms: list[FormLink], pdfs: dict[str, bytes]) -> dict[str, str]:
+def generated_pages(program: Program, forms: list[FormLink], pdfs: dict[str, RenderedPdf]) -> dict[str, str]:
     """forms.md and timeline.md, by their path in the site."""
     return {"forms.md": forms_page(program, forms, pdfs), "timeline.md": timeline_page(program, forms)}

@@ -21,7 +21,7 @@ from .problems import InputError, Problem, warn
 from .sources import Sources, defaults_root
 
 if TYPE_CHECKING:
-    from .forms import FormInfo
+    from .forms import FormInfo, RenderedPdf
     from .model import Program
 
 CALENDAR = "program.ics"
@@ -200,7 +200,7 @@ def _language_site(program: Program, sources: Sources, cache: Cache | None, look
 
 
 def _render_language(
-    program: Program, sources: Sources, infos: list[FormInfo], rendering: Callable[[], dict[str, bytes]]
+    program: Program, sources: Sources, infos: list[FormInfo], rendering: Callable[[], dict[str, RenderedPdf]]
 ) -> RenderedSite:
     """One language's site from its program, sources and forms being rendered."""
     # Imported here, not at the top: a cached rebuild needs none of them, and they (ReportLab, pypdf, Babel,
@@ -225,7 +225,7 @@ def _render_language(
     if problems:
         raise InputError(problems)
     files: dict[str, str | bytes] = {**_assets(sources), **pages, **generated}
-    files.update({f"forms/{form_id}.pdf": data for form_id, data in pdfs.items()})
+    files.update({f"forms/{form_id}.pdf": pdf.data for form_id, pdf in pdfs.items()})
     files[CALENDAR] = calendar
     logo = None
     if program.program.logo:
@@ -278,7 +278,7 @@ class _FormLookup:
 
     enabled: list[str]
     keys: dict[str, str]
-    cached: dict[str, tuple[FormInfo, bytes]]
+    cached: dict[str, tuple[FormInfo, RenderedPdf]]
 
     @property
     def complete(self) -> bool:
@@ -296,7 +296,7 @@ def _look_up_forms(program: Program, sources: Sources, cache: Cache | None) -> _
     files = sources.form_files()
     enabled = [form_id for form_id in ordered_ids(list(files)) if program.form_enabled(form_id)]
     keys: dict[str, str] = {}
-    cached: dict[str, tuple[FormInfo, bytes]] = {}
+    cached: dict[str, tuple[FormInfo, RenderedPdf]] = {}
     if cache is not None:
         logo = (sources.root / program.program.logo).read_bytes() if program.program.logo else b""
         catalogs = [path.read_bytes() for path in catalog_files(program.program.language, sources) if path.is_file()]
@@ -311,7 +311,7 @@ def _look_up_forms(program: Program, sources: Sources, cache: Cache | None) -> _
 
 def _forms(
     program: Program, sources: Sources, cache: Cache | None, lookup: _FormLookup
-) -> tuple[list[FormInfo], Callable[[], dict[str, bytes]]]:
+) -> tuple[list[FormInfo], Callable[[], dict[str, RenderedPdf]]]:
     """Catalogue entries of the enabled forms, and a function giving their PDFs, which render meanwhile.
 
     Definitions are loaded (once) only if some form is not in the cache.
@@ -327,7 +327,7 @@ def _forms(
     missing = [info.id for info in infos if info.id not in cached]
     rendering = api.render_in_background(program, definitions, sources, missing)
 
-    def pdfs() -> dict[str, bytes]:
+    def pdfs() -> dict[str, RenderedPdf]:
         rendered = rendering()
         if cache is not None:
             for info in infos:
@@ -337,29 +337,32 @@ def _forms(
                         "description": info.description,
                         "who": info.who,
                         "minutes": info.minutes,
+                        "pages": rendered[info.id].pages,
                     }
-                    cache.put(keys[info.id], pack(meta, [rendered[info.id]]))
+                    cache.put(keys[info.id], pack(meta, [rendered[info.id].data]))
         return {info.id: rendered[info.id] if info.id in rendered else cached[info.id][1] for info in infos}
 
     return infos, pdfs
 
 
-def _cached_form(form_id: str, entry: bytes | None) -> tuple[FormInfo, bytes] | None:
+def _cached_form(form_id: str, entry: bytes | None) -> tuple[FormInfo, RenderedPdf] | None:
     if entry is None:
         return None
-    from .forms import FormInfo
+    from .forms import FormInfo, RenderedPdf
 
     try:
         meta, (pdf,) = unpack(entry)
         texts = (meta["title"], meta["description"], meta["who"])
-        minutes = meta["minutes"]
+        minutes, pages = meta["minutes"], meta["pages"]
     except (ValueError, KeyError, TypeError):
         return None
     if not all(isinstance(text, str) for text in texts):
         return None
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)):
         return None
-    return FormInfo(form_id, *texts, minutes), pdf
+    if not isinstance(pages, int) or isinstance(pages, bool) or pages < 1:
+        return None
+    return FormInfo(form_id, *texts, minutes), RenderedPdf(pdf, pages)
 
 
 def _site_key(sources: Sources) -> str:

@@ -21,6 +21,7 @@ import generator.forms
 from generator.build import build_site
 from generator.cache import FOLDER
 from generator.cli import main
+from generator.forms import RenderedPdf
 from generator.output import exchange
 from generator.program import load_program
 from generator.sources import Sources
@@ -68,13 +69,13 @@ class Renders:
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Renders:
     calls = Renders(tmp_path / "renders.log")
-    real: Callable[..., bytes] = generator.forms.render_form
+    real: Callable[..., RenderedPdf] = generator.forms.rendered_form
 
-    def counting(program, form, sources) -> bytes:  # type: ignore[no-untyped-def]
+    def counting(program, form, sources) -> RenderedPdf:  # type: ignore[no-untyped-def]
         calls.add(form.id)
         return real(program, form, sources)
 
-    monkeypatch.setattr(generator.forms, "render_form", counting)
+    monkeypatch.setattr(generator.forms, "rendered_form", counting)
     return calls
 
 

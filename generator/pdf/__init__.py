@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from ..dates import build_datetime
 from ..formdefs import FormDef
+from ..forms import RenderedPdf
 from ..i18n import _
 from ..identity import Identity
 from ..model import Program
@@ -14,7 +15,9 @@ from .document import build
 from .postprocess import Meta
 
 
-def render_pdf(program: Program, form: FormDef, sources: Sources, values: Mapping[str, str] | None = None) -> bytes:
+def render_pdf(
+    program: Program, form: FormDef, sources: Sources, values: Mapping[str, str] | None = None
+) -> RenderedPdf:
     """One fillable PDF, byte-identical for the same inputs.
 
     `values` pre-fills fields by full name, still editable: text as it is, "1" ticks a checkbox, a

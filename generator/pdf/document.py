@@ -29,6 +29,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from ..formdefs import FormDef
+from ..forms import RenderedPdf
 from ..i18n import current
 from ..identity import FIELD as IDENTITY_FIELD
 from ..model import Program
@@ -419,7 +420,7 @@ class _Decorator:
         Tagger.end(canv)
 
 
-def build(program: Program, form: FormDef, logo: Path | None, meta: Meta, values: Mapping[str, str]) -> bytes:
+def build(program: Program, form: FormDef, logo: Path | None, meta: Meta, values: Mapping[str, str]) -> RenderedPdf:
     """Lay the form out, with any values bound in, and write the finished PDF, once."""
     info = program.program
     fonts = st.dejavu()
@@ -440,4 +441,4 @@ def build(program: Program, form: FormDef, logo: Path | None, meta: Meta, values
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorator)])
     canvas_class = type("FormCanvas", (_Canvas,), {"font": fonts.regular, "meta": meta})
     doc.build(StoryBuilder(program, form, styles, frame.width, values).story(), canvasmaker=canvas_class)
-    return buffer.getvalue()
+    return RenderedPdf(buffer.getvalue(), doc.page)
