@@ -16,7 +16,9 @@ import jinja2.meta
 from jinja2.bccache import Bucket
 
 
-class _InMemory(jinja2.BytecodeCache):
+class InMemory(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process: never written, so never read back from a file."""
+
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
 
@@ -28,7 +30,7 @@ class _InMemory(jinja2.BytecodeCache):
         self._code[bucket.key] = bucket.bytecode_to_string()
 
 
-COMPILED = _InMemory()
+COMPILED = InMemory()
 """Set as the bytecode cache of every theme environment (the plugin's on_env)."""
 
 

@@ -22,6 +22,7 @@ from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
+from .compiled_templates import InMemory
 from .forms import FormInfo, form_infos
 from .hints import undefined_message
 from .i18n import current, speak_in, words
@@ -282,19 +283,23 @@ def page_problems(sources: Sources, language: str = "en") -> tuple[list[Problem]
     texts, problems = read_pages(sources)
     unreadable = set(markdown_sources(sources)) - set(texts)
     env = template_environment(language, texts)
+    env.bytecode_cache = compiled = InMemory()  # each page is parsed once: for its includes, then compiled from that
     includes: dict[str, list[tuple[str, int]]] = {}
     broken = set(unreadable)
     for name, (text, filename) in texts.items():
         try:
             tree = env.parse(text, name, filename)
-            env.get_template(name)  # compiled once, kept for rendering; unknown filters and tests are found here
+            found = list(tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)))
+            bucket = compiled.get_bucket(env, name, filename, text)
+            bucket.code = env.compile(tree, name, filename)  # unknown filters and tests are found here
+            compiled.set_bucket(bucket)  # where rendering (or an include) loads the page from
         except jinja2.TemplateSyntaxError as exc:
             where = Path(exc.filename or filename)
             problems.append(Problem(sources.display(where), exc.lineno, 1, "", exc.message or "syntax error"))
             broken.add(name)
             continue
         includes[name] = []
-        for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        for node in found:
             target = node.template
             if isinstance(target, nodes.Const) and isinstance(target.value, str):
                 if target.value in texts or target.value in unreadable:
