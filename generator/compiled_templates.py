@@ -39,16 +39,19 @@ def compile_theme(env: jinja2.Environment, names: Iterable[str]) -> None:
 
     Templates named at render time (an icon chosen by a setting) are compiled when a build first loads them.
     """
-    env.bytecode_cache = COMPILED
     todo, seen = list(names), set()
-    while todo:
+    while todo and env.loader:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
         try:
-            env.get_template(name)
-            source, _, _ = env.loader.get_source(env, name) if env.loader else ("", None, None)
-            todo += [found for found in jinja2.meta.find_referenced_templates(env.parse(source)) if found]
+            source, filename, _ = env.loader.get_source(env, name)
+            tree = env.parse(source, name, filename)
+            todo += [found for found in jinja2.meta.find_referenced_templates(tree) if found]
+            bucket = COMPILED.get_bucket(env, name, filename, source)
+            if bucket.code is None:
+                bucket.code = env.compile(tree, name, filename)  # from the tree just read: parsed once
+                COMPILED.set_bucket(bucket)
         except jinja2.TemplateError:
             continue  # not in this theme, or one a build never loads (Material's blog templates need its plugin)
