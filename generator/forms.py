@@ -164,14 +164,15 @@ def render_forms(program: Program, sources: Sources) -> dict[str, bytes]:
 
 
 def render_in_background(
-    program: Program, forms: dict[str, FormDef], sources: Sources, form_ids: list[str]
+    program: Program, forms: dict[str, FormDef], sources: Sources, form_ids: list[str], processes: int = 2
 ) -> Callable[[], dict[str, RenderedPdf]]:
-    """Start rendering these forms in two forked processes, one per core; the function returned gives their PDFs.
+    """Start rendering these forms in forked processes (one per core is best); the function returned gives their
+    PDFs.
 
     The PDFs are most of a cold build's own work and need nothing else of it, so the build renders pages meanwhile.
     """
-    shares = [share for share in (form_ids[0::2], form_ids[1::2]) if share]
-    if len(shares) < 2:
+    shares = [share for share in (form_ids[i::processes] for i in range(processes)) if share]
+    if len(form_ids) < 2:
         return lambda: {form_id: rendered_form(program, forms[form_id], sources) for form_id in form_ids}
     from .pdf.styles import preload_fonts
 

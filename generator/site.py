@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -165,11 +166,14 @@ def _render(sources: Sources, cache: Cache | None, preview: str | None = None) -
         from .pdf.styles import preload_fonts  # the renderer too: loaded and parsed once, not in every process
 
         preload_fonts()
-    # Several languages render in a process each, side by side; one renders here. Each language's forms take two more.
+    # Several languages render in a process each, side by side; one renders here. Each language's forms render in
+    # its share of the cores meanwhile: two processes for one language on two cores, one each for two languages.
     start = in_background if len(programs) > 1 else _at_once
+    processes = max(1, (os.cpu_count() or 1) // len(programs))
     started = []
     for each, local, lookup in zip(programs, locals_, lookups, strict=True):
-        started.append((local, start(functools.partial(_language_site, each, local, cache, lookup))))
+        work = functools.partial(_language_site, each, local, cache, lookup, processes)
+        started.append((local, start(work)))
     sites = []
     for local, rendering in started:
         try:
@@ -189,13 +193,15 @@ def _at_once(work: Callable[[], RenderedSite]) -> Callable[[], RenderedSite]:
     return work
 
 
-def _language_site(program: Program, sources: Sources, cache: Cache | None, lookup: _FormLookup) -> RenderedSite:
+def _language_site(
+    program: Program, sources: Sources, cache: Cache | None, lookup: _FormLookup, processes: int
+) -> RenderedSite:
     """One language's site: its forms start rendering first, and broken forms stop it before its pages, which
     would only echo them."""
     from .i18n import speaking
 
     with speaking(program.program.language):
-        infos, rendering = _forms(program, sources, cache, lookup)
+        infos, rendering = _forms(program, sources, cache, lookup, processes)
         return _render_language(program, sources, infos, rendering)
 
 
@@ -310,7 +316,7 @@ def _look_up_forms(program: Program, sources: Sources, cache: Cache | None) -> _
 
 
 def _forms(
-    program: Program, sources: Sources, cache: Cache | None, lookup: _FormLookup
+    program: Program, sources: Sources, cache: Cache | None, lookup: _FormLookup, processes: int
 ) -> tuple[list[FormInfo], Callable[[], dict[str, RenderedPdf]]]:
     """Catalogue entries of the enabled forms, and a function giving their PDFs, which render meanwhile.
 
@@ -325,7 +331,7 @@ def _forms(
     api.warn_unprintable(sources, definitions)
     infos = [api.FormInfo.of(f) for f in definitions.values()]
     missing = [info.id for info in infos if info.id not in cached]
-    rendering = api.render_in_background(program, definitions, sources, missing)
+    rendering = api.render_in_background(program, definitions, sources, missing, processes)
 
     def pdfs() -> dict[str, RenderedPdf]:
         rendered = rendering()
