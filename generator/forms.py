@@ -166,11 +166,13 @@ def render_forms(program: Program, sources: Sources) -> dict[str, bytes]:
 def render_in_background(
     program: Program, forms: dict[str, FormDef], sources: Sources, form_ids: list[str], processes: int = 2
 ) -> Callable[[], dict[str, RenderedPdf]]:
-    """Start rendering these forms in forked processes (one per core is best); the function returned gives their
-    PDFs.
+    """Start rendering these forms in up to `processes` forked processes (one per core is best); the function
+    returned gives their PDFs.
 
     The PDFs are most of a cold build's own work and need nothing else of it, so the build renders pages meanwhile.
+    A process gets three forms at least: starting one costs about as much as rendering two.
     """
+    processes = max(1, min(processes, len(form_ids) // 3))
     shares = [share for share in (form_ids[i::processes] for i in range(processes)) if share]
     if len(form_ids) < 2:
         return lambda: {form_id: rendered_form(program, forms[form_id], sources) for form_id in form_ids}

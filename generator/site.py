@@ -169,7 +169,8 @@ def _render(sources: Sources, cache: Cache | None, preview: str | None = None) -
     # Several languages render in a process each, side by side; one renders here. Each language's forms render in
     # its share of the cores meanwhile: two processes for one language on two cores, one each for two languages.
     start = in_background if len(programs) > 1 else _at_once
-    processes = max(1, (os.cpu_count() or 1) // len(programs))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    processes = max(1, cores // len(programs))
     started = []
     for each, local, lookup in zip(programs, locals_, lookups, strict=True):
         work = functools.partial(_language_site, each, local, cache, lookup, processes)
