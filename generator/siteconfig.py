@@ -9,13 +9,16 @@ for any of that beyond the folder. The shipped mkdocs.yml is the tool's own and 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import jinja2
 import yaml
 
 from .problems import InputError, Problem
 from .sources import Sources, defaults_root
+from .yamlsource import decode
 
 _PYTHON_TAG = "tag:yaml.org,2002:python/"
 _ALLOWED_NAMES = ("material.", "pymdownx.")
@@ -80,6 +83,34 @@ def config_problems(path: Path, sources: Sources, seen: frozenset[Path] = frozen
             problems.append(Problem(where, *_mark(node), name, message))
         elif name == "INHERIT" and target.resolve() not in seen and target.is_file():
             problems += config_problems(target, sources, seen | {path.resolve()})
+        elif name == "theme.custom_dir":
+            problems += _theme_problems(target, sources)
+    return problems
+
+
+def _theme_problems(folder: Path, sources: Sources) -> list[Problem]:
+    """The custom_dir's files: each in the program folder (MkDocs publishes them all), and its templates UTF-8 text
+    that Jinja can parse, where MkDocs would stop with a traceback in the middle of a build."""
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])  # the syntax of MkDocs' theme environment
+    problems = []
+    for top, folders, files in os.walk(folder):  # links are reported, never followed
+        for entry in sorted([*folders, *files]):
+            path = Path(top) / entry
+            where = sources.display(path)
+            if not sources.inside(path):
+                message = f"a link to {path.resolve()}, outside the program folder; copy the file in"
+                problems.append(Problem(where, 1, 1, "", message))
+            elif entry in files and path.suffix in (".html", ".xml"):
+                try:
+                    env.parse(decode(path.read_bytes(), where), entry, str(path))
+                except OSError as exc:
+                    problems.append(Problem(where, 1, 1, "", f"cannot read the file: {exc.strerror}"))
+                except InputError as exc:
+                    problems += exc.problems
+                except jinja2.TemplateSyntaxError as exc:
+                    error = (exc.message or "").rstrip(".")
+                    message = f"template syntax error: {error}; fix it, or remove the file to use Material's"
+                    problems.append(Problem(where, exc.lineno or 1, 1, "", message))
     return problems
 
 

@@ -284,6 +284,31 @@ def test_a_program_mkdocs_yml_cannot_run_code_or_reach_outside(program_copy, tmp
     assert not marker.exists()
 
 
+def test_a_broken_theme_template_is_located_not_a_traceback(program_copy, tmp_path: Path) -> None:
+    """A custom_dir template is the coordinator's input: the check finds what parsing can, the build the rest."""
+    path = program_copy(text=one_language("en", FEW_FORMS))
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("theme:\n", "theme:\n  custom_dir: overrides\n")
+    (path.parent / "mkdocs.yml").write_text(config, encoding="utf-8")
+    footer = path.parent / "overrides" / "partials" / "footer.html"
+    footer.parent.mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("not to be published\n", encoding="utf-8")
+    (path.parent / "overrides" / "secret.txt").symlink_to(tmp_path / "secret.txt")
+    footer.write_bytes(b"<footer>\n{% if x %}\n</footer>\n")
+    code, output = _check(path)
+    assert code == 1 and "overrides/partials/footer.html:2:1: template syntax error: Unexpected end" in output
+    assert f"overrides/secret.txt:1:1: a link to {tmp_path / 'secret.txt'}, outside the program folder" in output
+    (path.parent / "overrides" / "secret.txt").unlink()
+    footer.write_bytes("<footer>\n\u00a9 2027 caf\u00e9</footer>\n".encode("latin-1"))
+    assert "overrides/partials/footer.html:2:1: byte 0xA9 is not UTF-8 text" in _build_refused(path)
+    for text, line, message in [
+        ("<footer>\n{{ config.site_name | nosuch }}</footer>\n", 2, "No filter named 'nosuch'"),
+        ("<footer>\n\n{{ 1 / 0 }}</footer>\n", 3, "ZeroDivisionError: division by zero"),
+    ]:
+        footer.write_text(text, encoding="utf-8")
+        assert _check(path)[0] == 0, "parses, so only the build can tell"
+        assert f"overrides/partials/footer.html:{line}:1: this theme template failed: {message}" in _build_refused(path)
+
+
 def test_a_program_mkdocs_yml_is_checked_with_its_place(program_copy) -> None:
     path = program_copy(text=one_language("en", FEW_FORMS))
     (path.parent / "mkdocs.yml").write_text("site_name: x\ntheme: [material\n", encoding="utf-8")
