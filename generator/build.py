@@ -10,7 +10,6 @@ import functools
 import logging
 import os
 import tempfile
-import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -120,36 +119,9 @@ def _mkdocs_build(sources: Sources, config_path: Path, config: MkDocsConfig) -> 
         mkdocs_build(config)
     except Abort as exc:
         raise _mkdocs_problem(sources, config_path, f"MkDocs failed: {exc}") from None
-    except jinja2.TemplateError as exc:
-        raise InputError([_template_problem(sources, config_path, exc)]) from None
-    except Exception as exc:
-        # A theme template of the program's custom_dir that fails as it runs ({{ 1 / 0 }}) is input, not a bug.
-        place = _template_place(sources, exc)
-        if place is None:
-            raise
-        message = f"this theme template failed: {type(exc).__name__}: {exc}; fix it, or remove it to use Material's"
-        raise InputError([Problem(*place, "", message)]) from None
-
-
-def _template_problem(sources: Sources, config_path: Path, exc: jinja2.TemplateError) -> Problem:
-    """A theme template's error, at its line in the program's custom_dir if it is there, else at mkdocs.yml."""
-    error = (exc.message or str(exc)).rstrip(".")
-    place = _template_place(sources, exc)
-    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename and sources.inside(Path(exc.filename)):
-        place = sources.display(Path(exc.filename)), exc.lineno or 1, 1
-    if place is None:
-        return Problem(sources.display(config_path), 1, 1, "", f"a theme template failed: {error}")
-    return Problem(*place, "", f"this theme template failed: {error}; fix it, or remove it to use Material's")
-
-
-def _template_place(sources: Sources, exc: BaseException) -> tuple[str, int, int] | None:
-    """The deepest line of the traceback in a template of the program folder (its custom_dir), if any."""
-    found = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        path = Path(frame.filename)
-        if path.is_absolute() and path.suffix in (".html", ".xml") and sources.inside(path):
-            found = sources.display(path), frame.lineno or 1, 1
-    return found
+    except jinja2.TemplateError as exc:  # the theme's own templates, given a setting they cannot use
+        message = f"MkDocs' theme failed: {(exc.message or str(exc)).rstrip('.')}; check the theme settings here"
+        raise _mkdocs_problem(sources, config_path, message) from None
 
 
 def serve(program_file: Path, dev_addr: str | None, open_in_browser: bool, language: str | None = None) -> None:

@@ -13,17 +13,16 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import jinja2
 import yaml
 
 from .problems import InputError, Problem
 from .sources import Sources, defaults_root
-from .yamlsource import decode
 
 _PYTHON_TAG = "tag:yaml.org,2002:python/"
 _ALLOWED_NAMES = ("material.", "pymdownx.")
 """`!!python/name:` may name these packages' functions, as Material's own documentation does for emoji."""
 _MKDOCS_TAGS = ("!ENV", "!relative")
+_TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".j2", ".jinja", ".jinja2")
 
 
 def config_file(sources: Sources) -> Path:
@@ -67,7 +66,16 @@ def config_problems(path: Path, sources: Sources, seen: frozenset[Path] = frozen
         message = "hooks run Python files, which the handbook tool never does for a program folder; remove the key"
         problems.append(Problem(where, *_mark(key), "hooks", message))
     theme = top.get("theme", (None, None))[1]
-    custom_dir = _keys(theme).get("custom_dir", (None, None))[1] if isinstance(theme, yaml.MappingNode) else None
+    settings = _keys(theme) if isinstance(theme, yaml.MappingNode) else {}
+    listed = {"extra_templates": top.get("extra_templates"), "theme.static_templates": settings.get("static_templates")}
+    for name, found in listed.items():
+        if found is not None:
+            message = (
+                "MkDocs renders the files listed here as templates, which can run code, and the handbook tool never "
+                "runs a program folder's code; remove the key"
+            )
+            problems.append(Problem(where, *_mark(found[0]), name, message))
+    custom_dir = settings.get("custom_dir", (None, None))[1]
     for name, node in (("INHERIT", top.get("INHERIT", (None, None))[1]), ("theme.custom_dir", custom_dir)):
         if not isinstance(node, yaml.ScalarNode):
             continue  # missing, or not a path at all: MkDocs says so
@@ -89,28 +97,28 @@ def config_problems(path: Path, sources: Sources, seen: frozenset[Path] = frozen
 
 
 def _theme_problems(folder: Path, sources: Sources) -> list[Problem]:
-    """The custom_dir's files: each in the program folder (MkDocs publishes them all), and its templates UTF-8 text
-    that Jinja can parse, where MkDocs would stop with a traceback in the middle of a build."""
-    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])  # the syntax of MkDocs' theme environment
+    """The custom_dir's files: static ones only, each in the program folder (MkDocs publishes them all).
+
+    MkDocs renders theme templates with Jinja outside any sandbox, where `{{ cycler.__init__.__globals__ }}` reaches
+    Python itself: a template in a program folder would run as code. Templates are the HTML and XML files, and
+    anything in a dot-folder (Material includes `.icons/*.svg` by name); MkDocs publishes neither.
+    """
     problems = []
     for top, folders, files in os.walk(folder):  # links are reported, never followed
         for entry in sorted([*folders, *files]):
             path = Path(top) / entry
             where = sources.display(path)
+            hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
             if not sources.inside(path):
                 message = f"a link to {path.resolve()}, outside the program folder; copy the file in"
                 problems.append(Problem(where, 1, 1, "", message))
-            elif entry in files and path.suffix in (".html", ".xml"):
-                try:
-                    env.parse(decode(path.read_bytes(), where), entry, str(path))
-                except OSError as exc:
-                    problems.append(Problem(where, 1, 1, "", f"cannot read the file: {exc.strerror}"))
-                except InputError as exc:
-                    problems += exc.problems
-                except jinja2.TemplateSyntaxError as exc:
-                    error = (exc.message or "").rstrip(".")
-                    message = f"template syntax error: {error}; fix it, or remove the file to use Material's"
-                    problems.append(Problem(where, exc.lineno or 1, 1, "", message))
+            elif entry in files and (hidden or path.suffix.lower() in _TEMPLATE_SUFFIXES):
+                message = (
+                    "MkDocs would run this file as a theme template, which can run code, and the handbook tool never "
+                    "runs a program folder's code; remove it (custom_dir may hold stylesheets, scripts, images and "
+                    "fonts; list stylesheets under extra_css)"
+                )
+                problems.append(Problem(where, 1, 1, "", message))
     return problems
 
 

@@ -284,29 +284,51 @@ def test_a_program_mkdocs_yml_cannot_run_code_or_reach_outside(program_copy, tmp
     assert not marker.exists()
 
 
-def test_a_broken_theme_template_is_located_not_a_traceback(program_copy, tmp_path: Path) -> None:
-    """A custom_dir template is the coordinator's input: the check finds what parsing can, the build the rest."""
+def test_a_theme_template_in_a_program_folder_never_runs(program_copy, tmp_path: Path) -> None:
+    """MkDocs renders theme templates without a sandbox, where Jinja reaches Python itself: a program folder's
+    custom_dir may hold static files only, and mkdocs.yml may not list files to render as templates."""
     path = program_copy(text=one_language("en", FEW_FORMS))
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("theme:\n", "theme:\n  custom_dir: overrides\n")
+    marker = tmp_path / "ran"
+    theme = "theme:\n  custom_dir: overrides\n  static_templates: [extra.css]\n"
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("theme:\n", theme)
+    config += "extra_templates: [x.html]\n"
     (path.parent / "mkdocs.yml").write_text(config, encoding="utf-8")
-    footer = path.parent / "overrides" / "partials" / "footer.html"
-    footer.parent.mkdir(parents=True)
+    overrides = path.parent / "overrides"
+    run = f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}"
+    for name in ("partials/footer.html", "sitemap.xml", ".icons/material/magnify.svg"):
+        (overrides / name).parent.mkdir(parents=True, exist_ok=True)
+        (overrides / name).write_text(f"<p>{run}</p>\n", encoding="utf-8")
+    (overrides / "extra.css").write_text(".md-footer { color: black }\n", encoding="utf-8")
     (tmp_path / "secret.txt").write_text("not to be published\n", encoding="utf-8")
-    (path.parent / "overrides" / "secret.txt").symlink_to(tmp_path / "secret.txt")
-    footer.write_bytes(b"<footer>\n{% if x %}\n</footer>\n")
+    (overrides / "secret.txt").symlink_to(tmp_path / "secret.txt")
+    lines = config.splitlines()
     code, output = _check(path)
-    assert code == 1 and "overrides/partials/footer.html:2:1: template syntax error: Unexpected end" in output
+    assert code == 1
+    for name in ("partials/footer.html", "sitemap.xml", ".icons/material/magnify.svg"):
+        assert f"overrides/{name}:1:1: MkDocs would run this file as a theme template, which can run code" in output
     assert f"overrides/secret.txt:1:1: a link to {tmp_path / 'secret.txt'}, outside the program folder" in output
-    (path.parent / "overrides" / "secret.txt").unlink()
-    footer.write_bytes("<footer>\n\u00a9 2027 caf\u00e9</footer>\n".encode("latin-1"))
-    assert "overrides/partials/footer.html:2:1: byte 0xA9 is not UTF-8 text" in _build_refused(path)
-    for text, line, message in [
-        ("<footer>\n{{ config.site_name | nosuch }}</footer>\n", 2, "No filter named 'nosuch'"),
-        ("<footer>\n\n{{ 1 / 0 }}</footer>\n", 3, "ZeroDivisionError: division by zero"),
-    ]:
-        footer.write_text(text, encoding="utf-8")
-        assert _check(path)[0] == 0, "parses, so only the build can tell"
-        assert f"overrides/partials/footer.html:{line}:1: this theme template failed: {message}" in _build_refused(path)
+    static_templates = next(n for n, text in enumerate(lines, 1) if "static_templates" in text)
+    assert f"mkdocs.yml:{static_templates}:3: theme.static_templates: MkDocs renders the files listed" in output
+    assert f"mkdocs.yml:{len(lines)}:1: extra_templates: MkDocs renders the files listed here" in output
+    assert output.count("error:") == 6
+    assert "overrides/partials/footer.html:1:1" in _build_refused(path)
+    assert not marker.exists()
+
+    shutil.rmtree(overrides)
+    overrides.mkdir()
+    (overrides / "extra.css").write_text(".md-footer { color: black }\n", encoding="utf-8")
+    config = config.replace("  static_templates: [extra.css]\n", "").replace("extra_templates: [x.html]\n", "")
+    (path.parent / "mkdocs.yml").write_text(config + "extra_css: [extra.css]\n", encoding="utf-8")
+    built = CliRunner().invoke(main, ["build", "-p", str(path), "-o", str(path.parent / "site")])
+    assert built.exit_code == 0, built.output
+    assert (path.parent / "site" / "extra.css").read_text(encoding="utf-8") == ".md-footer { color: black }\n"
+
+    themed = config.replace("theme:\n", "theme:\n  icon:\n    logo: material/no-such-icon\n")
+    (path.parent / "mkdocs.yml").write_text(themed, encoding="utf-8")
+    shutil.rmtree(path.parent / "site")
+    refused = _build_refused(path)
+    assert "mkdocs.yml:1:1: MkDocs' theme failed: '.icons/material/no-such-icon.svg' not found" in refused
+    assert "Traceback" not in refused
 
 
 def test_a_program_mkdocs_yml_is_checked_with_its_place(program_copy) -> None:
