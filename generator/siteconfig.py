@@ -23,6 +23,8 @@ _ALLOWED_NAMES = ("material.", "pymdownx.")
 """`!!python/name:` may name these packages' functions, as Material's own documentation does for emoji."""
 _MKDOCS_TAGS = ("!ENV", "!relative")
 _TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".j2", ".jinja", ".jinja2")
+_FILE_READERS = ("pymdownx.snippets", "pymdownx.b64")
+"""Markdown extensions that put files into pages from wherever their base_path reaches, the whole disk included."""
 
 
 def config_file(sources: Sources) -> Path:
@@ -67,6 +69,13 @@ def config_problems(path: Path, sources: Sources, seen: frozenset[Path] = frozen
         problems.append(Problem(where, *_mark(key), "hooks", message))
     theme = top.get("theme", (None, None))[1]
     settings = _keys(theme) if isinstance(theme, yaml.MappingNode) else {}
+    for node, name in _extensions(top.get("markdown_extensions", (None, None))[1]):
+        if name.partition(":")[0] in _FILE_READERS:
+            message = (
+                f"{name} copies files into the pages from wherever its base_path reaches, and files outside the "
+                "program folder are never published; remove it, and include pages of content/ with {% include %}"
+            )
+            problems.append(Problem(where, *_mark(node), "markdown_extensions", message))
     listed = {"extra_templates": top.get("extra_templates"), "theme.static_templates": settings.get("static_templates")}
     for name, found in listed.items():
         if found is not None:
@@ -120,6 +129,17 @@ def _theme_problems(folder: Path, sources: Sources) -> list[Problem]:
                 )
                 problems.append(Problem(where, 1, 1, "", message))
     return problems
+
+
+def _extensions(node: yaml.Node | None) -> Iterator[tuple[yaml.Node, str]]:
+    """markdown_extensions' names with their nodes, in each form MkDocs takes: a list of names or one-key mappings,
+    or a mapping of names."""
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node] if isinstance(node, yaml.MappingNode) else []
+    for item in items:
+        if isinstance(item, yaml.ScalarNode):
+            yield item, item.value
+        elif isinstance(item, yaml.MappingNode):
+            yield from ((key, key.value) for key, _ in item.value if isinstance(key, yaml.ScalarNode))
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

@@ -331,6 +331,25 @@ def test_a_theme_template_in_a_program_folder_never_runs(program_copy, tmp_path:
     assert "Traceback" not in refused
 
 
+def test_no_markdown_extension_copies_a_file_from_outside_into_a_page(program_copy, tmp_path: Path) -> None:
+    path = program_copy(text=one_language("en", FEW_FORMS))
+    (tmp_path / "secret.txt").write_text("TOP-SECRET-4242\n", encoding="utf-8")
+    (path.parent / "content").mkdir()
+    (path.parent / "content" / "notes.md").write_text(f'# Notes\n\n--8<-- "{tmp_path / "secret.txt"}"\n')
+    shipped = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    as_list = "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: ['/']\n      restrict_base_path: false\n"
+    as_mapping = "markdown_extensions:\n  tables: {}\n  pymdownx.b64: {}\n\n"
+    for config, name in [
+        (shipped.replace("markdown_extensions:\n", as_list), "pymdownx.snippets"),
+        (re.sub(r"(?ms)^markdown_extensions:\n.*?\n\n", as_mapping, shipped), "pymdownx.b64"),
+    ]:
+        (path.parent / "mkdocs.yml").write_text(config, encoding="utf-8")
+        line = next(n for n, text in enumerate(config.splitlines(), 1) if name in text)
+        code, output = _check(path)
+        assert code == 1 and f"mkdocs.yml:{line}:" in output and f"{name} copies files into the pages" in output
+        assert f"{name} copies files" in _build_refused(path)
+
+
 def test_a_program_mkdocs_yml_is_checked_with_its_place(program_copy) -> None:
     path = program_copy(text=one_language("en", FEW_FORMS))
     (path.parent / "mkdocs.yml").write_text("site_name: x\ntheme: [material\n", encoding="utf-8")
