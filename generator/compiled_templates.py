@@ -53,7 +53,5 @@ def compile_theme(env: jinja2.Environment, names: Iterable[str]) -> None:
             if bucket.code is None:
                 bucket.code = env.compile(tree, name, filename)  # from the tree just read: parsed once
                 COMPILED.set_bucket(bucket)
-        except (jinja2.TemplateError, UnicodeDecodeError, OSError):
-            # Not in this theme, one a build never loads (Material's blog templates need its plugin), or a broken
-            # one in a custom_dir: left for the build, which reports it as it always has.
-            continue
+        except jinja2.TemplateError:
+            continue  # not in this theme, or one a build never loads (Material's blog templates need its plugin)

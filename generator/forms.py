@@ -170,15 +170,13 @@ def render_in_background(
     returned gives their PDFs.
 
     The PDFs are most of a cold build's own work and need nothing else of it, so the build renders pages meanwhile.
-    A process gets three forms at least: starting one costs about as much as rendering two.
+    A process gets three forms at least: starting one costs about as much as rendering two. The caller loads the
+    renderer and its fonts first (`preload_fonts`), so the processes share them.
     """
-    processes = max(1, min(processes, len(form_ids) // 3))
-    shares = [share for share in (form_ids[i::processes] for i in range(processes)) if share]
     if len(form_ids) < 2:
         return lambda: {form_id: rendered_form(program, forms[form_id], sources) for form_id in form_ids}
-    from .pdf.styles import preload_fonts
-
-    preload_fonts()
+    processes = max(1, min(processes, len(form_ids) // 3))
+    shares = [share for share in (form_ids[i::processes] for i in range(processes)) if share]
     workers = [in_background(functools.partial(_render_share, program, forms, sources, share)) for share in shares]
 
     def results() -> dict[str, RenderedPdf]:
